@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using Notify.Grains;
+using Orleans.Configuration;
+
+namespace Notify.Api.Hosting;
+
+/// <summary>Co-hosts the Orleans silo in the web app.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Configures the silo from the <c>Orleans</c> section exactly as Aspire writes it
+    /// (<c>Orleans__Clustering__ProviderType</c>, <c>Orleans__Endpoints__SiloPort</c>, ...). Whatever that
+    /// section leaves out gets the embedded default: localhost clustering, memory grain storage for
+    /// stream pub-sub and memory streams, so one silo runs with nothing else installed.
+    /// </summary>
+    public static WebApplicationBuilder AddNotifySilo(this WebApplicationBuilder builder)
+    {
+        var orleans = builder.Configuration.GetSection("Orleans");
+        builder.Services.AddOptions<StreamOptions>()
+            .BindConfiguration(StreamOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.UseOrleans(silo =>
+        {
+            if (!orleans.GetSection("Clustering").Exists())
+            {
+                var endpoints = orleans.GetSection("Endpoints");
+                silo.UseLocalhostClustering(
+                    siloPort: endpoints.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+                    gatewayPort: endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
+            }
+
+            if (!orleans.GetSection($"GrainStorage:{NotifyStreams.PubSubStoreName}").Exists())
+            {
+                silo.AddMemoryGrainStorage(NotifyStreams.PubSubStoreName);
+            }
+
+            if (!orleans.GetSection($"Streaming:{NotifyStreams.ProviderName}").Exists())
+            {
+                silo.AddMemoryStreams(NotifyStreams.ProviderName);
+            }
+
+            // Applies whether the provider came from configuration (Aspire) or from the line above.
+            silo.Services.AddOptions<StreamPullingAgentOptions>(NotifyStreams.ProviderName)
+                .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PollInterval);
+            silo.Services.AddOptions<HashRingStreamQueueMapperOptions>(NotifyStreams.ProviderName)
+                .Configure<IOptions<StreamOptions>>((queues, streams) => queues.TotalQueueCount = streams.Value.QueueCount);
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans-silo");
+        return builder;
+    }
+}

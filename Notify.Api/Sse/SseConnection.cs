@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Notify.Api.Diagnostics;
+using Notify.Grains;
+
+namespace Notify.Api.Sse;
+
+/// <summary>
+/// One subscriber's stream: the replay of the events after its resume position, then live events,
+/// with no gap and no duplicate.
+/// </summary>
+/// <remarks>
+/// The connection is attached to its topic's <see cref="TopicFanout"/> before the replay is read, so
+/// every event published after that read reaches its queue; queued events at or before its cursor
+/// (already replayed) are skipped, and an event after a gap makes it read the missing ones from the
+/// grain first. Exactly one task writes to the response: the one running <see cref="RunAsync"/>.
+/// <para>
+/// The queue is bounded. A connection whose queue is full is closed after a <c>notify.lagged</c> event
+/// rather than slowing the fanout or the other connections; the client resumes like any reconnect.
+/// </para>
+/// </remarks>
+public sealed partial class SseConnection
+{
+    private readonly ITopicGrain _grain;
+    private readonly PipeWriter _body;
+    private readonly SseOptions _options;
+    private readonly ILogger _logger;
+    private readonly NotifyMetrics _metrics;
+    private readonly Channel<SseFrame> _queue;
+    private long _lastWriteTicks = Environment.TickCount64;
+    private volatile bool _lagged;
+    private EventPosition _cursor;
+
+    internal SseConnection(string topic, ITopicGrain grain, PipeWriter body, SseOptions options, ILogger logger, NotifyMetrics metrics)
+    {
+        Topic = topic;
+        _grain = grain;
+        _body = body;
+        _options = options;
+        _logger = logger;
+        _metrics = metrics;
+        _queue = Channel.CreateBounded<SseFrame>(new BoundedChannelOptions(options.SendQueueLimit)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails instead of dropping anything
+        });
+    }
+
+    /// <summary>The topic this connection follows.</summary>
+    public string Topic { get; }
+
+    /// <summary>The position of the last event written to this connection.</summary>
+    public EventPosition Cursor => _cursor;
+
+    /// <summary>Queues a frame for this connection; never blocks. A full queue marks the connection lagged.</summary>
+    internal void Enqueue(SseFrame frame)
+    {
+        if (!_queue.Writer.TryWrite(frame) && !_lagged)
+        {
+            _lagged = true;
+            _queue.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Queues a heartbeat when nothing was written for <paramref name="interval"/> milliseconds.</summary>
+    internal void HeartbeatIfIdle(long nowTicks, long interval)
+    {
+        if (nowTicks - Volatile.Read(ref _lastWriteTicks) >= interval)
+        {
+            Volatile.Write(ref _lastWriteTicks, nowTicks);
+            _queue.Writer.TryWrite(SseFrame.Heartbeat);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="first"/> (the grain's answer to the client's resume position) and the rest of
+    /// the replay, then live events until the client leaves, the connection lags or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    internal async Task RunAsync(TopicRead first, string? lastEventId, CancellationToken cancellationToken)
+    {
+        Write(SseFrame.Retry(_options.RetryInterval));
+        await WriteReplayAsync(first, lastEventId, cancellationToken);
+        if (await FlushAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var reader = _queue.Reader;
+        while (!_lagged && await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (!_lagged && reader.TryRead(out var frame))
+            {
+                await WriteLiveAsync(frame, cancellationToken);
+            }
+
+            if (await FlushAsync(cancellationToken))
+            {
+                return;
+            }
+        }
+
+        if (_lagged)
+        {
+            _metrics.Lagged();
+            LogLagged(Topic, _cursor, _options.SendQueueLimit);
+            Write(SseFrame.ForLagged(_cursor, _options.SendQueueLimit));
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    private async Task WriteLiveAsync(SseFrame frame, CancellationToken cancellationToken)
+    {
+        if (frame.Position is not { } position)
+        {
+            Write(frame);
+            return;
+        }
+
+        if (position.Epoch == _cursor.Epoch && position.Sequence <= _cursor.Sequence)
+        {
+            return; // replayed already
+        }
+
+        if (!IsNext(position))
+        {
+            // A gap or another epoch: the grain knows what this connection missed.
+            var read = await _grain.ReadAsync(ResumeFrom.Position(_cursor), _options.ReplayPageEvents, _options.ReplayPageBytes);
+            await WriteReplayAsync(read, _cursor.ToString(), cancellationToken);
+        }
+
+        if (IsNext(position))
+        {
+            Write(frame);
+            _cursor = position;
+        }
+    }
+
+    private async Task WriteReplayAsync(TopicRead read, string? lastEventId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (read.Reset is { } reason)
+            {
+                _metrics.Reset(reason);
+                LogReset(Topic, lastEventId, reason, read.ContinuesAfter);
+                Write(SseFrame.ForReset(reason, lastEventId, read.ContinuesAfter));
+            }
+
+            foreach (var topicEvent in read.Events)
+            {
+                Write(SseFrame.ForEvent(topicEvent));
+            }
+
+            _cursor = read.End;
+            if (!read.HasMore || await FlushAsync(cancellationToken))
+            {
+                return;
+            }
+
+            lastEventId = _cursor.ToString();
+            read = await _grain.ReadAsync(ResumeFrom.Position(_cursor), _options.ReplayPageEvents, _options.ReplayPageBytes);
+        }
+    }
+
+    private bool IsNext(EventPosition position) =>
+        position.Epoch == _cursor.Epoch && position.Sequence == _cursor.Sequence + 1;
+
+    private void Write(SseFrame frame) => _body.Write(frame.Bytes.Span);
+
+    /// <summary>Sends what was written; true when the client has gone.</summary>
+    internal async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        var result = await _body.FlushAsync(cancellationToken);
+        Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
+        return result.IsCompleted || result.IsCanceled;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: resume from {LastEventId} not honoured ({Reason}); continuing after {ContinuesAfter}")]
+    private partial void LogReset(string topic, string? lastEventId, ResetReason reason, EventPosition continuesAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: closing a connection at {LastEventId}: {Limit} events were waiting for it")]
+    private partial void LogLagged(string topic, EventPosition lastEventId, int limit);
+}

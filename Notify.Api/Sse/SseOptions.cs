@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Notify.Api.Sse;
+
+/// <summary>How subscribers' streams behave (section <c>Notify:Sse</c>).</summary>
+public sealed class SseOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Notify:Sse";
+
+    /// <summary>The <c>retry:</c> sent first: how long a browser waits before reconnecting.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>A comment is written after this long without any write, so proxies never cut a quiet stream.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Events that may wait for one connection; past this it gets <c>notify.lagged</c> and is closed.</summary>
+    [Range(16, 1_000_000)]
+    public int SendQueueLimit { get; set; } = 1_024;
+
+    /// <summary>Most events fetched from the topic grain in one call while replaying or repairing.</summary>
+    [Range(1, 10_000)]
+    public int ReplayPageEvents { get; set; } = 500;
+
+    /// <summary>About how many bytes one replay call fetches.</summary>
+    [Range(1024, 64L * 1024 * 1024)]
+    public long ReplayPageBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// How often a silo compares each watched topic's newest position with what its stream delivered,
+    /// so that a lost last message is noticed and read from the grain instead of waited for.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan StreamCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Notify.Api.Topics;
+
+/// <summary>The RFC 9457 problem answers of the topic endpoints.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+
+    public static ProblemHttpResult PayloadTooLarge(int maxBytes) =>
+        TypedResults.Problem(
+            $"An event's data is at most {maxBytes} bytes.",
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Event too large");
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+        TypedResults.Problem(
+            $"'{contentType}' is not accepted: send UTF-8 text (text/*, application/json, application/*+json or application/x-www-form-urlencoded, stored as is).",
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type");
+
+    public static ProblemHttpResult NotAcceptable() =>
+        TypedResults.Problem(
+            "GET /topics/{topic} answers text/event-stream; use GET /topics/{topic}/events for JSON.",
+            statusCode: StatusCodes.Status406NotAcceptable,
+            title: "Not acceptable");
+
+    public const string PublishUnavailable =
+        "The event could not be confirmed as stored. Retry after the delay in Retry-After, with the same Idempotency-Key so that it is stored once.";
+
+    public const string ReadUnavailable = "The topic cannot be reached right now. Retry after the delay in Retry-After.";
+
+    public static ProblemHttpResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+    }
+}

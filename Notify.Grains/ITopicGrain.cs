@@ -1,0 +1,24 @@
+using Orleans.Concurrency;
+
+namespace Notify.Grains;
+
+/// <summary>
+/// One topic, keyed by its id: assigns event ids, keeps the recent-event buffer and publishes each
+/// event to the topic's stream (<see cref="NotifyStreams.ForTopic"/>).
+/// </summary>
+public interface ITopicGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the event in the buffer, then sends it on the topic's stream. Completes once stored.</summary>
+    Task<PublishResult> PublishAsync(PublishRequest request);
+
+    /// <summary>
+    /// The buffered events after <paramref name="from"/>, at most <paramref name="maxEvents"/> of them and
+    /// about <paramref name="maxBytes"/> (always at least one when there is one); see <see cref="TopicRead"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes);
+
+    /// <summary>The position of the newest event (sequence 0 before the first).</summary>
+    [AlwaysInterleave]
+    Task<EventPosition> GetHeadAsync();
+}

@@ -1,0 +1,14 @@
+namespace Notify.Grains;
+
+/// <summary>
+/// Names the silos and the AppHost must agree on. Plain constants, no Orleans types, so the AppHost
+/// compiles this file in (linked) without referencing the grains.
+/// </summary>
+public static class NotifyProviderNames
+{
+    /// <summary>The stream provider that carries published events (Aspire: <c>Orleans__Streaming__TopicStreams__ProviderType</c>).</summary>
+    public const string Streams = "TopicStreams";
+
+    /// <summary>The grain storage Orleans' stream pub-sub keeps its subscriptions in (a fixed name in Orleans).</summary>
+    public const string PubSubStore = "PubSubStore";
+}

@@ -1,0 +1,129 @@
+namespace Notify.Grains;
+
+/// <summary>
+/// A topic's recent events, oldest first, bounded by count, age and bytes.
+/// </summary>
+/// <remarks>
+/// A ring buffer: appending and trimming are O(1) whatever the buffer holds, and because sequences
+/// in the buffer are contiguous, finding "the events after sequence s" is an index computation,
+/// not a search. It knows nothing of Orleans so it can be tested alone.
+/// </remarks>
+internal sealed class RecentEventBuffer
+{
+    private readonly int _maxEvents;
+    private readonly TimeSpan _maxAge;
+    private readonly long _maxBytes;
+    private TopicEvent[] _ring;
+    private int _head;   // index of the oldest event
+    private int _count;
+
+    public RecentEventBuffer(int maxEvents, TimeSpan maxAge, long maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxAge, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        _maxEvents = maxEvents;
+        _maxAge = maxAge;
+        _maxBytes = maxBytes;
+        _ring = new TopicEvent[Math.Min(maxEvents, 16)];
+    }
+
+    /// <summary>How many events are buffered.</summary>
+    public int Count => _count;
+
+    /// <summary>Bytes the buffered events cost (see <see cref="TopicEvent.Size"/>).</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>The sequence of the last event ever appended (0 before the first).</summary>
+    public long LastSequence { get; private set; }
+
+    /// <summary>The sequence of the oldest buffered event; <c>LastSequence + 1</c> when empty.</summary>
+    public long FirstSequence => LastSequence - _count + 1;
+
+    /// <summary>Appends the next event, then drops the oldest ones beyond the count and byte limits.</summary>
+    public void Append(TopicEvent topicEvent)
+    {
+        if (topicEvent.Position.Sequence != LastSequence + 1)
+        {
+            throw new ArgumentException(
+                $"Expected sequence {LastSequence + 1}, got {topicEvent.Position.Sequence}.", nameof(topicEvent));
+        }
+
+        if (_count == _maxEvents)
+        {
+            RemoveOldest();
+        }
+        else if (_count == _ring.Length)
+        {
+            Grow();
+        }
+
+        _ring[(_head + _count) % _ring.Length] = topicEvent;
+        _count++;
+        Bytes += topicEvent.Size;
+        LastSequence = topicEvent.Position.Sequence;
+
+        while (Bytes > _maxBytes && _count > 1)
+        {
+            RemoveOldest();
+        }
+    }
+
+    /// <summary>Drops events published before <c>now - maxAge</c>.</summary>
+    public void TrimExpired(DateTimeOffset now)
+    {
+        var cutoff = now - _maxAge;
+        while (_count > 0 && _ring[_head].PublishedAt <= cutoff)
+        {
+            RemoveOldest();
+        }
+    }
+
+    /// <summary>
+    /// Copies the buffered events after <paramref name="afterSequence"/>, oldest first, stopping at
+    /// <paramref name="maxEvents"/> events or once <paramref name="maxBytes"/> is reached (at least one
+    /// event is copied when there is one). The caller checks that the sequence is in range.
+    /// </summary>
+    public List<TopicEvent> CopyAfter(long afterSequence, int maxEvents, long maxBytes)
+    {
+        var start = Math.Max(afterSequence + 1, FirstSequence);
+        var available = (int)Math.Max(0, LastSequence - start + 1);
+        var take = Math.Min(available, maxEvents);
+        var events = new List<TopicEvent>(take);
+        long bytes = 0;
+        var offset = (int)(start - FirstSequence);
+        for (var i = 0; i < take; i++)
+        {
+            var topicEvent = _ring[(_head + offset + i) % _ring.Length];
+            bytes += topicEvent.Size;
+            if (bytes > maxBytes && events.Count > 0)
+            {
+                break;
+            }
+
+            events.Add(topicEvent);
+        }
+
+        return events;
+    }
+
+    private void RemoveOldest()
+    {
+        Bytes -= _ring[_head].Size;
+        _ring[_head] = null!;
+        _head = (_head + 1) % _ring.Length;
+        _count--;
+    }
+
+    private void Grow()
+    {
+        var larger = new TopicEvent[Math.Min(_ring.Length * 2, _maxEvents)];
+        for (var i = 0; i < _count; i++)
+        {
+            larger[i] = _ring[(_head + i) % _ring.Length];
+        }
+
+        _ring = larger;
+        _head = 0;
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+
+namespace Notify.Grains;
+
+/// <summary>
+/// The topic grain: the one place a topic's ids are assigned and its recent events are kept.
+/// </summary>
+/// <remarks>
+/// Publishes are serialized by the grain (it is not reentrant), so sequences are contiguous and the
+/// stream receives events in order. Reads interleave: they only look at the buffer.
+/// <para>
+/// History lives in this activation's memory. The activation delays its own collection for as long as
+/// its newest event may still be resumed, so an idle topic keeps its history; if the activation is lost
+/// anyway (silo restart), the next one starts a new epoch and resuming clients are told so.
+/// </para>
+/// </remarks>
+internal sealed partial class TopicGrain : Grain, ITopicGrain
+{
+    /// <summary>Upper bound of one read's page, whatever the caller asks.</summary>
+    internal const int MaxPageEvents = 10_000;
+
+    private readonly TopicOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TopicGrain> _logger;
+    private readonly RecentEventBuffer _buffer;
+    private readonly IdempotencyKeys _idempotencyKeys;
+    private string _epoch = "";
+    private IAsyncStream<TopicEvent> _stream = null!;
+
+    public TopicGrain(IOptions<TopicOptions> options, TimeProvider time, ILogger<TopicGrain> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _buffer = new RecentEventBuffer(_options.BufferMaxEvents, _options.BufferMaxAge, _options.BufferMaxBytes);
+        _idempotencyKeys = new IdempotencyKeys(_options.IdempotencyWindow, _options.IdempotencyMaxKeys);
+    }
+
+    private string Topic => this.GetPrimaryKeyString();
+
+    private EventPosition Head => new(_epoch, _buffer.LastSequence);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _epoch = EventPosition.NewEpoch();
+        _stream = this.GetStreamProvider(NotifyStreams.ProviderName).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
+        LogActivated(Topic, _epoch);
+        return Task.CompletedTask;
+    }
+
+    public async Task<PublishResult> PublishAsync(PublishRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request.Data);
+        var now = _time.GetUtcNow();
+        if (request.IdempotencyKey is { } key && _idempotencyKeys.TryGet(key, now, out var earlier))
+        {
+            return new PublishResult(earlier, Replayed: true);
+        }
+
+        var topicEvent = new TopicEvent(Head.Next, request.Type, request.Data, now);
+        _buffer.Append(topicEvent);
+        _buffer.TrimExpired(now);
+        if (request.IdempotencyKey is { } newKey)
+        {
+            _idempotencyKeys.Remember(newKey, topicEvent.Position, now);
+        }
+
+        // Keep this activation (and so the history) for as long as its newest event is resumable.
+        DelayDeactivation(_options.BufferMaxAge);
+
+        try
+        {
+            await _stream.OnNextAsync(topicEvent);
+        }
+        catch (Exception exception)
+        {
+            // The event is stored, so the publish stands: silos notice the missing position
+            // (the next event's gap, or their periodic head check) and read it from this grain.
+            LogStreamSendFailed(exception, Topic, topicEvent.Id);
+        }
+
+        return new PublishResult(topicEvent.Position, Replayed: false);
+    }
+
+    public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        _buffer.TrimExpired(_time.GetUtcNow());
+        var head = Head;
+        var beforeOldest = new EventPosition(_epoch, _buffer.FirstSequence - 1);
+
+        (ResetReason? reset, EventPosition after) = from switch
+        {
+            { Kind: ResumeKind.Live } => (null, head),
+            { Kind: ResumeKind.Earliest } => (null, beforeOldest),
+            { Kind: ResumeKind.After, After: { } position } when position.Epoch != _epoch => (ResetReason.Epoch, beforeOldest),
+            { Kind: ResumeKind.After, After: { } position } when position.Sequence > head.Sequence => (ResetReason.Unknown, beforeOldest),
+            { Kind: ResumeKind.After, After: { } position } when position.Sequence < beforeOldest.Sequence => (ResetReason.Expired, beforeOldest),
+            { Kind: ResumeKind.After, After: { } position } => ((ResetReason?)null, position),
+            _ => (ResetReason.Malformed, beforeOldest),
+        };
+
+        var events = _buffer.CopyAfter(after.Sequence, Math.Clamp(maxEvents, 1, MaxPageEvents), Math.Max(1, maxBytes));
+        return Task.FromResult(new TopicRead(reset, after, events, head));
+    }
+
+    public Task<EventPosition> GetHeadAsync() => Task.FromResult(Head);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Topic {Topic} activated with epoch {Epoch}")]
+    private partial void LogActivated(string topic, string epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: event {EventId} is stored but could not be sent on the stream; subscribers will read it from the grain")]
+    private partial void LogStreamSendFailed(Exception exception, string topic, string eventId);
+}

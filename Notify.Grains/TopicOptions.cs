@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Notify.Grains;
+
+/// <summary>Limits of every topic's recent-event buffer and idempotency window (section <c>Notify:Topics</c>).</summary>
+public sealed class TopicOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Notify:Topics";
+
+    /// <summary>Most events a topic keeps for resume. Older ones are dropped first.</summary>
+    [Range(1, 1_000_000)]
+    public int BufferMaxEvents { get; set; } = 1_000;
+
+    /// <summary>How long an event stays resumable.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan BufferMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most bytes of event data (and types) a topic keeps; the newest event is always kept.</summary>
+    [Range(1, long.MaxValue)]
+    public long BufferMaxBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>How long a publish's <c>Idempotency-Key</c> is remembered.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most idempotency keys a topic remembers; the oldest is forgotten first.</summary>
+    [Range(1, 10_000_000)]
+    public int IdempotencyMaxKeys { get; set; } = 100_000;
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Notify.Tests.Fixtures;
+
+/// <summary>
+/// The real Notify.Api (ASP.NET Core + its co-hosted Orleans silo on the embedded default),
+/// served by Kestrel on 127.0.0.1 with an ephemeral port, for tests that speak real HTTP to it.
+/// </summary>
+public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    /// <summary>The heartbeat interval tests run with: short, so an idle stream's heartbeat shows quickly.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>How often fanouts compare their position with the grain's head in tests.</summary>
+    public static readonly TimeSpan StreamCheckInterval = TimeSpan.FromMilliseconds(300);
+
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Orleans:Endpoints:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Orleans:Endpoints:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Notify:Sse:HeartbeatInterval"] = HeartbeatInterval.ToString(),
+        ["Notify:Sse:StreamCheckInterval"] = StreamCheckInterval.ToString(),
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public NotifyApp()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+    }
+
+    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>An HttpClient over real loopback TCP, without the timeout that would cut SSE streams.</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>A service of the running app (to look at its internals, e.g. the fanout registry).</summary>
+    public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public Task InitializeAsync()
+    {
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        return Task.CompletedTask;
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
+
+/// <summary>One app shared by the HTTP tests; each test uses its own topics.</summary>
+[CollectionDefinition(Name)]
+public sealed class UsesNotifyApp : ICollectionFixture<NotifyApp>
+{
+    public const string Name = "Notify.Api over HTTP";
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using Notify.Grains;
+
+namespace Notify.Tests.Grains;
+
+public class RecentEventBufferTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static TopicEvent Event(long sequence, int size = 1, DateTimeOffset? at = null) =>
+        new(new EventPosition("e", sequence), null, Encoding.UTF8.GetBytes(new string('x', size)), at ?? T0);
+
+    [Fact]
+    public void Empty_FirstIsAfterLast()
+    {
+        var buffer = new RecentEventBuffer(10, TimeSpan.FromHours(1), 1_000);
+        Assert.Equal(0, buffer.LastSequence);
+        Assert.Equal(1, buffer.FirstSequence);
+        Assert.Empty(buffer.CopyAfter(0, 100, 1_000));
+    }
+
+    [Fact]
+    public void Append_BeyondMaxEvents_DropsOldestAndKeepsOrderAcrossWrapAround()
+    {
+        var buffer = new RecentEventBuffer(5, TimeSpan.FromHours(1), 1_000);
+        for (var i = 1; i <= 13; i++)
+        {
+            buffer.Append(Event(i));
+        }
+
+        Assert.Equal(5, buffer.Count);
+        Assert.Equal(9, buffer.FirstSequence);
+        Assert.Equal(13, buffer.LastSequence);
+        Assert.Equal([9, 10, 11, 12, 13], buffer.CopyAfter(0, 100, 1_000).Select(e => e.Position.Sequence));
+        Assert.Equal([11, 12, 13], buffer.CopyAfter(10, 100, 1_000).Select(e => e.Position.Sequence));
+        Assert.Empty(buffer.CopyAfter(13, 100, 1_000));
+    }
+
+    [Fact]
+    public void Append_OutOfSequence_Throws()
+    {
+        var buffer = new RecentEventBuffer(5, TimeSpan.FromHours(1), 1_000);
+        buffer.Append(Event(1));
+        Assert.Throws<ArgumentException>(() => buffer.Append(Event(3)));
+        Assert.Throws<ArgumentException>(() => buffer.Append(Event(1)));
+    }
+
+    [Fact]
+    public void Append_BeyondMaxBytes_DropsOldestButKeepsTheNewest()
+    {
+        var buffer = new RecentEventBuffer(100, TimeSpan.FromHours(1), 10);
+        buffer.Append(Event(1, size: 4));
+        buffer.Append(Event(2, size: 4));
+        Assert.Equal(2, buffer.Count);
+        buffer.Append(Event(3, size: 4)); // 12 bytes > 10: event 1 goes
+        Assert.Equal([2, 3], buffer.CopyAfter(0, 100, 1_000).Select(e => e.Position.Sequence));
+        Assert.Equal(8, buffer.Bytes);
+        buffer.Append(Event(4, size: 50)); // alone over the limit: still kept
+        Assert.Equal([4], buffer.CopyAfter(0, 100, 1_000).Select(e => e.Position.Sequence));
+    }
+
+    [Fact]
+    public void TrimExpired_DropsEventsOlderThanMaxAge()
+    {
+        var buffer = new RecentEventBuffer(100, TimeSpan.FromMinutes(10), 1_000);
+        buffer.Append(Event(1, at: T0));
+        buffer.Append(Event(2, at: T0.AddMinutes(5)));
+        buffer.Append(Event(3, at: T0.AddMinutes(9)));
+
+        buffer.TrimExpired(T0.AddMinutes(12));
+        Assert.Equal(2, buffer.FirstSequence);
+
+        buffer.TrimExpired(T0.AddMinutes(15));
+        Assert.Equal(3, buffer.FirstSequence);
+
+        buffer.TrimExpired(T0.AddMinutes(30));
+        Assert.Equal(0, buffer.Count);
+        Assert.Equal(4, buffer.FirstSequence);
+        Assert.Equal(3, buffer.LastSequence);
+        Assert.Equal(0, buffer.Bytes);
+    }
+
+    [Fact]
+    public void CopyAfter_StopsAtMaxEventsAndMaxBytes_ButReturnsAtLeastOne()
+    {
+        var buffer = new RecentEventBuffer(100, TimeSpan.FromHours(1), 10_000);
+        for (var i = 1; i <= 10; i++)
+        {
+            buffer.Append(Event(i, size: 10));
+        }
+
+        Assert.Equal([1, 2, 3], buffer.CopyAfter(0, 3, 10_000).Select(e => e.Position.Sequence));
+        Assert.Equal([5, 6], buffer.CopyAfter(4, 100, 25).Select(e => e.Position.Sequence));
+        Assert.Equal([5], buffer.CopyAfter(4, 100, 1).Select(e => e.Position.Sequence));
+    }
+
+    [Fact]
+    public void Capacity_GrowsWithContentsNotUpFront()
+    {
+        var buffer = new RecentEventBuffer(1_000_000, TimeSpan.FromHours(1), long.MaxValue);
+        for (var i = 1; i <= 100; i++)
+        {
+            buffer.Append(Event(i));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), buffer.CopyAfter(0, 1_000, long.MaxValue).Select(e => e.Position.Sequence));
+    }
+}
