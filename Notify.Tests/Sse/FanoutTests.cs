@@ -1,0 +1,115 @@
+using Notify.Api.Sse;
+using Notify.Grains;
+using Notify.Tests.Fixtures;
+using Orleans.Streams;
+
+namespace Notify.Tests.Sse;
+
+/// <summary>The per-silo fan-out: one stream subscription per topic, released with its last subscriber, repaired when the stream loses events.</summary>
+[Collection(UsesNotifyApp.Name)]
+public sealed class FanoutTests(NotifyApp app) : IDisposable
+{
+    private readonly HttpClient _http = app.CreateHttpClient();
+
+    public void Dispose() => _http.Dispose();
+
+    private Task<IList<StreamSubscriptionHandle<TopicEvent>>> StreamSubscriptionsAsync(string topic) =>
+        app.GetService<IClusterClient>()
+            .GetStreamProvider(NotifyStreams.ProviderName)
+            .GetStream<TopicEvent>(NotifyStreams.ForTopic(topic))
+            .GetAllSubscriptionHandles();
+
+    private TopicFanout? FanoutOf(string topic) =>
+        app.GetService<TopicFanoutRegistry>().Fanouts.SingleOrDefault(f => f.Topic == topic);
+
+    [Fact]
+    public async Task OneStreamSubscriptionPerTopic_ReleasedWhenTheLastLocalSubscriberLeaves()
+    {
+        var topic = Publisher.NewTopic("release");
+        var first = await SseTestClient.ConnectAsync(_http, topic);
+        var second = await SseTestClient.ConnectAsync(_http, topic);
+
+        Assert.Equal(2, FanoutOf(topic)?.Connections.Count);
+        Assert.Single(await StreamSubscriptionsAsync(topic));
+
+        await first.DisposeAsync();
+        await Eventually.TrueAsync(() => FanoutOf(topic)?.Connections.Count == 1, "the first subscriber is detached");
+        Assert.Single(await StreamSubscriptionsAsync(topic));
+        var id = await _http.PublishAsync(topic, "still flowing");
+        Assert.Equal(id, (await second.NextAsync()).EventId);
+
+        await second.DisposeAsync();
+        await Eventually.TrueAsync(() => FanoutOf(topic) is null, "the fanout is stopped");
+        await Eventually.TrueAsync(async () => (await StreamSubscriptionsAsync(topic)).Count == 0, "the stream subscription is dropped");
+    }
+
+    [Fact]
+    public async Task LostStreamMessages_AreNoticedAndReadFromTheGrain()
+    {
+        var topic = Publisher.NewTopic("lost");
+        await using var subscriber = await SseTestClient.ConnectAsync(_http, topic);
+
+        // Drop the silo's stream subscription behind the fanout's back: from now on every stream message is lost.
+        foreach (var handle in await StreamSubscriptionsAsync(topic))
+        {
+            await handle.UnsubscribeAsync();
+        }
+
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await _http.PublishAsync(topic, $"lost {i}"));
+        }
+
+        var events = await subscriber.TakeAsync(3, NotifyApp.StreamCheckInterval * 3 + TestTimeouts.Event);
+        Assert.Equal(ids, events.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task SlowSubscriber_DoesNotDelayOthers_AndIsClosedAfterNotifyLagged()
+    {
+        var topic = Publisher.NewTopic("slow");
+        await using var fast = await SseTestClient.ConnectAsync(_http, topic);
+
+        // A subscriber that stops reading: its TCP window fills, then its send queue.
+        using var slowRequest = new HttpRequestMessage(HttpMethod.Get, $"topics/{topic}");
+        using var slowResponse = await _http.SendAsync(slowRequest, HttpCompletionOption.ResponseHeadersRead);
+        await using var slowBody = await slowResponse.Content.ReadAsStreamAsync();
+
+        var payload = new string('x', 16 * 1024);
+        var ids = new List<string>();
+        for (var i = 0; i < 1_400; i++)
+        {
+            ids.Add(await _http.PublishAsync(topic, payload));
+        }
+
+        // The fast subscriber got everything while the slow one was stuck.
+        Assert.Equal(ids, (await fast.TakeAsync(ids.Count, TimeSpan.FromSeconds(60))).Select(e => e.EventId));
+
+        // Reading now, the slow subscriber finds a contiguous prefix, then (if the server could still
+        // write it) notify.lagged naming its last event, then the end of the stream.
+        var received = new List<System.Net.ServerSentEvents.SseItem<string>>();
+        using var readTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(slowBody).EnumerateAsync(readTimeout.Token))
+            {
+                received.Add(item);
+            }
+        }
+        catch (IOException)
+        {
+            // Kestrel may also have aborted the stuck connection (minimum response data rate).
+        }
+
+        var events = received.Where(e => e.EventType == "message").ToList();
+        Assert.True(events.Count < ids.Count, "the slow subscriber was cut off");
+        Assert.Equal(ids.Take(events.Count), events.Select(e => e.EventId));
+        var lagged = received.Where(e => e.EventType == "notify.lagged").ToList();
+        if (lagged.Count > 0)
+        {
+            Assert.Equal("notify.lagged", received[^1].EventType);
+            Assert.Contains(events[^1].EventId!, lagged[0].Data, StringComparison.Ordinal);
+        }
+    }
+}
