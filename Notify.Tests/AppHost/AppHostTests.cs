@@ -1,0 +1,41 @@
+extern alias AppHostAssembly;
+
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Notify.Tests.Fixtures;
+
+namespace Notify.Tests.AppHost;
+
+/// <summary>The whole system as <c>dotnet run --project AppHost</c> starts it: the real orchestrator and a real silo process.</summary>
+public sealed class AppHostTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task AppHost_StartsTheSilo_AndEventsPublishedThroughItsEndpointReachSubscribers_AndResume()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHostAssembly::Projects.AppHost>(timeout.Token);
+        await using var app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+
+        using var http = new HttpClient { BaseAddress = app.GetEndpoint("api", "http"), Timeout = Timeout.InfiniteTimeSpan };
+        var topic = Publisher.NewTopic("apphost");
+        await using var subscriber = await SseTestClient.ConnectAsync(http, topic);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await http.PublishAsync(topic, $"through aspire {i}"));
+        }
+
+        Assert.Equal(ids, (await subscriber.TakeAsync(5)).Select(e => e.EventId));
+
+        await using var resumed = await SseTestClient.ConnectAsync(http, topic, lastEventId: ids[1]);
+        Assert.Equal(ids.Skip(2), (await resumed.TakeAsync(3)).Select(e => e.EventId));
+
+        using var health = await http.GetAsync("health", timeout.Token);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(timeout.Token));
+    }
+}
