@@ -5,7 +5,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var cluster = builder.AddOrleans("notify-cluster")
     .WithDevelopmentClustering()
-    .WithMemoryStreaming(NotifyProviderNames.Streams)
+    .WithStreaming(NotifyProviderNames.Streams, new LongPollStreaming())
     .WithMemoryGrainStorage(NotifyProviderNames.PubSubStore);
 
 builder.AddProject<Projects.Notify_Api>("api")

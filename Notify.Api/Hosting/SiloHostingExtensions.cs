@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notify.Grains;
+using Notify.Grains.Streaming;
 using Orleans.Configuration;
 
 namespace Notify.Api.Hosting;
@@ -11,7 +12,7 @@ public static class SiloHostingExtensions
     /// Configures the silo from the <c>Orleans</c> section exactly as Aspire writes it
     /// (<c>Orleans__Clustering__ProviderType</c>, <c>Orleans__Endpoints__SiloPort</c>, ...). Whatever that
     /// section leaves out gets the embedded default: localhost clustering, memory grain storage for
-    /// stream pub-sub and memory streams, so one silo runs with nothing else installed.
+    /// stream pub-sub and long-poll streams, so one silo runs with nothing else installed.
     /// </summary>
     public static WebApplicationBuilder AddNotifySilo(this WebApplicationBuilder builder)
     {
@@ -38,14 +39,17 @@ public static class SiloHostingExtensions
 
             if (!orleans.GetSection($"Streaming:{NotifyStreams.ProviderName}").Exists())
             {
-                silo.AddMemoryStreams(NotifyStreams.ProviderName);
+                silo.AddLongPollStreams(NotifyStreams.ProviderName);
             }
 
-            // Applies whether the provider came from configuration (Aspire) or from the line above.
-            silo.Services.AddOptions<StreamPullingAgentOptions>(NotifyStreams.ProviderName)
-                .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PollInterval);
-            silo.Services.AddOptions<HashRingStreamQueueMapperOptions>(NotifyStreams.ProviderName)
+            // These apply whether the provider came from configuration (Aspire) or from the line above.
+            var name = NotifyStreams.ProviderName;
+            silo.Services.AddOptions<StreamPullingAgentOptions>(name)
+                .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PullingPeriod);
+            silo.Services.AddOptions<HashRingStreamQueueMapperOptions>(name)
                 .Configure<IOptions<StreamOptions>>((queues, streams) => queues.TotalQueueCount = streams.Value.QueueCount);
+            silo.Services.AddOptions<LongPollStreamOptions>(name)
+                .Configure<IOptions<StreamOptions>>((longPoll, streams) => longPoll.ReadWait = streams.Value.ReadWait);
         });
 
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans-silo");

@@ -2,20 +2,27 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Notify.Api.Hosting;
 
-/// <summary>Tuning of the Orleans stream provider that carries events (section <c>Notify:Streams</c>).</summary>
+/// <summary>Tuning of the Orleans stream provider that carries live events (section <c>Notify:Streams</c>).</summary>
 public sealed class StreamOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Notify:Streams";
 
-    /// <summary>
-    /// How often an idle stream queue is polled. Orleans' default (100 ms) would add up to 100 ms to every
-    /// event on a quiet topic; a busy queue is read continuously whatever this is. See docs/architecture.md.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(5);
-
-    /// <summary>How many queues the memory stream provider spreads topics over (a power of two).</summary>
+    /// <summary>How many queues topics are spread over (a power of two); each is read by one silo's pulling agent.</summary>
     [Range(1, 256)]
     public int QueueCount { get; set; } = 4;
+
+    /// <summary>
+    /// How long a read of an empty queue waits for data before the agent starts its next read. Only the
+    /// idle cost depends on it (one call per queue per wait); data is returned the moment it arrives.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:20")]
+    public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The pulling agent's timer: the pause between one read loop ending (a read came back empty, or a
+    /// new stream is being registered) and the next. Events that arrive in that pause wait for it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan PullingPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
 }

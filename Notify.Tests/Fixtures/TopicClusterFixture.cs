@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Notify.Grains;
+using Notify.Grains.Streaming;
 using Orleans.TestingHost;
 
 namespace Notify.Tests.Fixtures;
@@ -39,7 +40,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(NotifyStreams.PubSubStoreName);
-            siloBuilder.AddMemoryStreams(NotifyStreams.ProviderName);
+            siloBuilder.AddLongPollStreams(NotifyStreams.ProviderName);
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {
@@ -54,7 +55,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.AddMemoryStreams(NotifyStreams.ProviderName);
+            clientBuilder.AddLongPollStreams(NotifyStreams.ProviderName);
     }
 }
 
