@@ -52,7 +52,9 @@ public static class ServiceDefaultsExtensions
                 .AddMeter("Microsoft.Orleans"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                // Grain calls made by application code. Orleans' runtime source (membership, timers,
+                // system targets) is left out: it would fill the trace view with background work.
+                .AddSource("Microsoft.Orleans.Application")
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes would drown the traces that matter.
                     aspnet.Filter = context =>

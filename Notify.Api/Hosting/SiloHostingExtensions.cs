@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Notify.Api.Diagnostics;
 using Notify.Grains;
 using Notify.Grains.Streaming;
+using OpenTelemetry.Trace;
 using Orleans.Configuration;
 
 namespace Notify.Api.Hosting;
@@ -53,6 +55,7 @@ public static class SiloHostingExtensions
         });
 
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans-silo");
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.SetSampler(new StreamReadSampler()));
         return builder;
     }
 }
