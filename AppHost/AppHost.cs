@@ -5,7 +5,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var cluster = builder.AddOrleans("notify-cluster")
     .WithDevelopmentClustering()
-    .WithStreaming(NotifyProviderNames.Streams, new LongPollStreaming())
+    .WithStreaming(NotifyProviderNames.Streams, new DoorbellStreaming())
     .WithMemoryGrainStorage(NotifyProviderNames.PubSubStore);
 
 builder.AddProject<Projects.Notify_Api>("api")

@@ -14,7 +14,7 @@ public static class SiloHostingExtensions
     /// Configures the silo from the <c>Orleans</c> section exactly as Aspire writes it
     /// (<c>Orleans__Clustering__ProviderType</c>, <c>Orleans__Endpoints__SiloPort</c>, ...). Whatever that
     /// section leaves out gets the embedded default: localhost clustering, memory grain storage for
-    /// stream pub-sub and long-poll streams, so one silo runs with nothing else installed.
+    /// stream pub-sub and doorbell memory streams, so one silo runs with nothing else installed.
     /// </summary>
     public static WebApplicationBuilder AddNotifySilo(this WebApplicationBuilder builder)
     {
@@ -41,7 +41,7 @@ public static class SiloHostingExtensions
 
             if (!orleans.GetSection($"Streaming:{NotifyStreams.ProviderName}").Exists())
             {
-                silo.AddLongPollStreams(NotifyStreams.ProviderName);
+                silo.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
             }
 
             // These apply whether the provider came from configuration (Aspire) or from the line above.
@@ -50,8 +50,8 @@ public static class SiloHostingExtensions
                 .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PullingPeriod);
             silo.Services.AddOptions<HashRingStreamQueueMapperOptions>(name)
                 .Configure<IOptions<StreamOptions>>((queues, streams) => queues.TotalQueueCount = streams.Value.QueueCount);
-            silo.Services.AddOptions<LongPollStreamOptions>(name)
-                .Configure<IOptions<StreamOptions>>((longPoll, streams) => longPoll.ReadWait = streams.Value.ReadWait);
+            silo.Services.AddOptions<DoorbellStreamOptions>(name)
+                .Configure<IOptions<StreamOptions>>((doorbell, streams) => doorbell.ReadWait = streams.Value.ReadWait);
         });
 
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans-silo");

@@ -13,8 +13,8 @@ public sealed class StreamOptions
     public int QueueCount { get; set; } = 4;
 
     /// <summary>
-    /// How long a read of an empty queue waits for data before the agent starts its next read. Only the
-    /// idle cost depends on it (one call per queue per wait); data is returned the moment it arrives.
+    /// How long a reader of an empty queue waits on the queue's doorbell before reading again anyway. Only
+    /// the idle cost depends on it (one call per queue per wait): readers wake the moment data is enqueued.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:20")]
     public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(2);

@@ -37,6 +37,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private EventPosition? _headAtLastCheck;
     private Task _processing = Task.CompletedTask;
     private Task _checking = Task.CompletedTask;
+    private int _repairs;
 
     internal TopicFanout(string topic, IClusterClient client, SseOptions options, ILogger logger, NotifyMetrics metrics)
     {
@@ -50,6 +51,9 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     /// <summary>The topic this fanout serves.</summary>
     public string Topic { get; }
+
+    /// <summary>How many times this fanout read events from the grain because its stream had not brought them.</summary>
+    public int Repairs => Volatile.Read(ref _repairs);
 
     /// <summary>The connections currently attached.</summary>
     public IReadOnlyList<SseConnection> Connections => Volatile.Read(ref _connections);
@@ -193,6 +197,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     private async Task RepairAsync()
     {
+        Interlocked.Increment(ref _repairs);
         _metrics.Repaired();
         TopicRead read;
         do

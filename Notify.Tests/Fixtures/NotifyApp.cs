@@ -16,20 +16,28 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The heartbeat interval tests run with: short, so an idle stream's heartbeat shows quickly.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(800);
 
-    /// <summary>How often fanouts compare their position with the grain's head in tests.</summary>
-    public static readonly TimeSpan StreamCheckInterval = TimeSpan.FromMilliseconds(300);
-
     private readonly Dictionary<string, string?> _settings = new()
     {
         ["Orleans:Endpoints:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Orleans:Endpoints:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Notify:Sse:HeartbeatInterval"] = HeartbeatInterval.ToString(),
-        ["Notify:Sse:StreamCheckInterval"] = StreamCheckInterval.ToString(),
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
     public NotifyApp()
+        : this(new Dictionary<string, string?>())
     {
+    }
+
+    /// <summary>An app with some settings changed. The stream check keeps its production default
+    /// elsewhere, so a broken stream shows as late events instead of being quietly repaired.</summary>
+    protected NotifyApp(IReadOnlyDictionary<string, string?> overrides)
+    {
+        foreach (var (key, value) in overrides)
+        {
+            _settings[key] = value;
+        }
+
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
@@ -60,6 +68,15 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
+
+/// <summary>An app whose fanouts check their stream against the grain every 300 ms, for repair tests.</summary>
+public sealed class FastStreamCheckApp() : NotifyApp(new Dictionary<string, string?>
+{
+    ["Notify:Sse:StreamCheckInterval"] = StreamCheckInterval.ToString(),
+})
+{
+    public static readonly TimeSpan StreamCheckInterval = TimeSpan.FromMilliseconds(300);
 }
 
 /// <summary>One app shared by the HTTP tests; each test uses its own topics.</summary>

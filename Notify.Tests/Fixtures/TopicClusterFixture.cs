@@ -40,7 +40,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(NotifyStreams.PubSubStoreName);
-            siloBuilder.AddLongPollStreams(NotifyStreams.ProviderName);
+            siloBuilder.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {
@@ -55,7 +55,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.AddLongPollStreams(NotifyStreams.ProviderName);
+            clientBuilder.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
     }
 }
 

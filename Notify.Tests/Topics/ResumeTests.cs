@@ -251,6 +251,9 @@ public sealed class ResumeTests(NotifyApp app) : IDisposable
 
                 Assert.Equal(sentinel, (await client.NextAsync()).EventId);
             }
+
+            // Everything came through the stream: the fanout never had to read from the grain.
+            Assert.Equal(0, app.GetService<Notify.Api.Sse.TopicFanoutRegistry>().Fanouts.Single(f => f.Topic == topic).Repairs);
         }
         finally
         {

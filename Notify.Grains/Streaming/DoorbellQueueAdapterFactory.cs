@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Providers;
+using Orleans.Streams;
+
+namespace Notify.Grains.Streaming;
+
+/// <summary>
+/// Orleans' memory streams, with a doorbell per queue so that readers wait for data instead of polling.
+/// </summary>
+/// <remarks>
+/// Why: memory streams' pulling agents read each queue on a timer (every 100 ms by default), so an event
+/// on a quiet topic waits up to a whole period, and a shorter period costs CPU on every idle silo. Here the
+/// queues, their cache and the agents are Orleans' own; only the receiver changes: after an empty read it
+/// waits on the queue's <see cref="IQueueDoorbellGrain"/>, which producers ring after each enqueue.
+/// </remarks>
+public sealed class DoorbellQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
+{
+    private readonly MemoryAdapterFactory<DefaultMemoryMessageBodySerializer> _memory;
+    private readonly IGrainFactory _grains;
+    private readonly TimeSpan _readWait;
+
+    private DoorbellQueueAdapterFactory(MemoryAdapterFactory<DefaultMemoryMessageBodySerializer> memory, IGrainFactory grains, TimeSpan readWait)
+    {
+        _memory = memory;
+        _grains = grains;
+        _readWait = readWait;
+    }
+
+    public string Name => _memory.Name;
+
+    public bool IsRewindable => _memory.IsRewindable;
+
+    public StreamProviderDirection Direction => _memory.Direction;
+
+    /// <summary>The factory Orleans calls for a provider named <paramref name="name"/>.</summary>
+    public static DoorbellQueueAdapterFactory Create(IServiceProvider services, string name) => new(
+        MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name),
+        services.GetRequiredService<IGrainFactory>(),
+        services.GetRequiredService<IOptionsMonitor<DoorbellStreamOptions>>().Get(name).ReadWait);
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(this);
+
+    public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) => Task.FromResult<IQueueAdapter>(this);
+
+    public IQueueAdapterCache GetQueueAdapterCache() => _memory.GetQueueAdapterCache();
+
+    public IStreamQueueMapper GetStreamQueueMapper() => _memory.GetStreamQueueMapper();
+
+    public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) => _memory.GetDeliveryFailureHandler(queueId);
+
+    public async Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
+    {
+        await _memory.QueueMessageBatchAsync(streamId, events, token, requestContext);
+        await Doorbell(_memory.GetStreamQueueMapper().GetQueueForStream(streamId)).RingAsync();
+    }
+
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
+        new DoorbellQueueReceiver(_memory.CreateReceiver(queueId), Doorbell(queueId), _readWait);
+
+    private IQueueDoorbellGrain Doorbell(QueueId queueId) =>
+        _grains.GetGrain<IQueueDoorbellGrain>($"{Name}/{queueId.GetNumericId()}");
+}

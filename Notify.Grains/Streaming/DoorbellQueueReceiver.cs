@@ -1,0 +1,46 @@
+using Orleans.Streams;
+
+namespace Notify.Grains.Streaming;
+
+/// <summary>
+/// Reads a memory stream queue for its pulling agent; when the queue is empty, waits on the queue's
+/// doorbell and reads again, so the agent gets new data as soon as it is enqueued.
+/// </summary>
+/// <remarks>
+/// No ring is missed: the ring count a wait compares against was read before the empty read, and a
+/// producer rings only after its enqueue completed. So either the read saw the data, or the ring came
+/// after the count was read and the wait returns at once.
+/// </remarks>
+internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueDoorbellGrain doorbell, TimeSpan readWait) : IQueueAdapterReceiver
+{
+    private long _seenRings = -1; // no count yet: the first wait returns at once with the current one
+
+    public Task Initialize(TimeSpan timeout) => queue.Initialize(timeout, CancellationToken.None);
+
+    public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken) => queue.Initialize(timeout, cancellationToken);
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        var messages = await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+        if (messages.Count > 0)
+        {
+            return messages;
+        }
+
+        _seenRings = await doorbell.WaitAsync(_seenRings, readWait, cancellationToken);
+        return await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+    }
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => queue.MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) =>
+        queue.MessagesDeliveredAsync(messages, cancellationToken);
+
+    public Task Shutdown(TimeSpan timeout) => queue.Shutdown(timeout, CancellationToken.None);
+
+    public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken) => queue.Shutdown(timeout, cancellationToken);
+}

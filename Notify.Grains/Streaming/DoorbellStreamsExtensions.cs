@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Notify.Grains.Streaming;
+using Orleans.Providers;
+
+[assembly: RegisterProvider(DoorbellStreamsExtensions.ProviderType, "Streaming", "Silo", typeof(DoorbellStreamProviderBuilder))]
+[assembly: RegisterProvider(DoorbellStreamsExtensions.ProviderType, "Streaming", "Client", typeof(DoorbellStreamProviderBuilder))]
+
+namespace Notify.Grains.Streaming;
+
+/// <summary>Registers doorbell memory stream providers, in code or from configuration.</summary>
+public static class DoorbellStreamsExtensions
+{
+    /// <summary>The <c>Orleans:Streaming:{name}:ProviderType</c> that selects this provider.</summary>
+    public const string ProviderType = NotifyProviderNames.DoorbellStreamsType;
+
+    /// <summary>Adds a doorbell memory stream provider named <paramref name="name"/> to a silo.</summary>
+    public static ISiloBuilder AddDoorbellMemoryStreams(this ISiloBuilder builder, string name, Action<ISiloRecoverableStreamConfigurator>? configure = null)
+    {
+        builder.Services.AddOptions<DoorbellStreamOptions>(name);
+        var configurator = new SiloRecoverableStreamConfigurator(
+            name,
+            configureServices => builder.ConfigureServices(configureServices),
+            DoorbellQueueAdapterFactory.Create);
+        configure?.Invoke(configurator);
+        return builder;
+    }
+
+    /// <summary>Adds a doorbell memory stream provider named <paramref name="name"/> to a client (it only produces).</summary>
+    public static IClientBuilder AddDoorbellMemoryStreams(this IClientBuilder builder, string name)
+    {
+        builder.Services.AddOptions<DoorbellStreamOptions>(name);
+        _ = new ClusterClientPersistentStreamConfigurator(name, builder, DoorbellQueueAdapterFactory.Create);
+        return builder;
+    }
+}
+
+/// <summary>Builds the provider when configuration names it (<c>Orleans__Streaming__{name}__ProviderType=DoorbellMemory</c>).</summary>
+internal sealed class DoorbellStreamProviderBuilder : IProviderBuilder<ISiloBuilder>, IProviderBuilder<IClientBuilder>
+{
+    public void Configure(ISiloBuilder builder, string? name, IConfigurationSection configurationSection)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        builder.AddDoorbellMemoryStreams(name);
+        builder.Services.AddOptions<DoorbellStreamOptions>(name).Bind(configurationSection);
+    }
+
+    public void Configure(IClientBuilder builder, string? name, IConfigurationSection configurationSection)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        builder.AddDoorbellMemoryStreams(name);
+        builder.Services.AddOptions<DoorbellStreamOptions>(name).Bind(configurationSection);
+    }
+}

@@ -1,0 +1,44 @@
+using Notify.Grains.Streaming;
+using Notify.Tests.Fixtures;
+
+namespace Notify.Tests.Grains;
+
+[Collection(UsesTopicCluster.Name)]
+public sealed class QueueDoorbellGrainTests(TopicClusterFixture fixture)
+{
+    private IQueueDoorbellGrain NewDoorbell() => fixture.Client.GetGrain<IQueueDoorbellGrain>($"test/{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Wait_ReturnsWhenRung_NotWhenTheWaitEnds()
+    {
+        var doorbell = NewDoorbell();
+        var seen = await doorbell.WaitAsync(-1, TimeSpan.FromSeconds(19), CancellationToken.None);
+
+        var waiting = doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19), CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        await doorbell.RingAsync();
+
+        Assert.Equal(seen + 1, await waiting.WaitAsync(TestTimeouts.Event));
+    }
+
+    [Fact]
+    public async Task Wait_WhenRungSinceTheCountWasSeen_ReturnsAtOnce()
+    {
+        var doorbell = NewDoorbell();
+        var seen = await doorbell.WaitAsync(-1, TimeSpan.Zero, CancellationToken.None);
+        await doorbell.RingAsync();
+        await doorbell.RingAsync();
+
+        // The rings happened before this wait started: it must not wait for another.
+        Assert.Equal(seen + 2, await doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19), CancellationToken.None).WaitAsync(TestTimeouts.Event));
+    }
+
+    [Fact]
+    public async Task Wait_WithoutRing_ReturnsTheSameCountAfterTheWait()
+    {
+        var doorbell = NewDoorbell();
+        var seen = await doorbell.WaitAsync(-1, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal(seen, await doorbell.WaitAsync(seen, TimeSpan.FromMilliseconds(50), CancellationToken.None));
+    }
+}

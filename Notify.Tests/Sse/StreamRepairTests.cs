@@ -1,0 +1,43 @@
+using Notify.Api.Sse;
+using Notify.Grains;
+using Notify.Tests.Fixtures;
+using Orleans.Streams;
+
+namespace Notify.Tests.Sse;
+
+/// <summary>The stream is the fast path, the grain the truth: events the stream loses still arrive.</summary>
+public sealed class StreamRepairTests(FastStreamCheckApp app) : IClassFixture<FastStreamCheckApp>, IDisposable
+{
+    private readonly HttpClient _http = app.CreateHttpClient();
+
+    public void Dispose() => _http.Dispose();
+
+    private Task<IList<StreamSubscriptionHandle<TopicEvent>>> StreamSubscriptionsAsync(string topic) =>
+        app.GetService<IClusterClient>()
+            .GetStreamProvider(NotifyStreams.ProviderName)
+            .GetStream<TopicEvent>(NotifyStreams.ForTopic(topic))
+            .GetAllSubscriptionHandles();
+
+    [Fact]
+    public async Task LostStreamMessages_AreNoticedAndReadFromTheGrain()
+    {
+        var topic = Publisher.NewTopic("lost");
+        await using var subscriber = await SseTestClient.ConnectAsync(_http, topic);
+
+        // Drop the silo's stream subscription behind the fanout's back: from now on every stream message is lost.
+        foreach (var handle in await StreamSubscriptionsAsync(topic))
+        {
+            await handle.UnsubscribeAsync();
+        }
+
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await _http.PublishAsync(topic, $"lost {i}"));
+        }
+
+        var events = await subscriber.TakeAsync(3, FastStreamCheckApp.StreamCheckInterval * 3 + TestTimeouts.Event);
+        Assert.Equal(ids, events.Select(e => e.EventId));
+        Assert.True(app.GetService<TopicFanoutRegistry>().Fanouts.Single(f => f.Topic == topic).Repairs > 0);
+    }
+}
