@@ -27,10 +27,12 @@ public sealed class QueueDoorbellGrainTests(TopicClusterFixture fixture)
         var doorbell = NewDoorbell();
         var seen = await doorbell.WaitAsync(-1, TimeSpan.Zero, CancellationToken.None);
         await doorbell.RingAsync();
-        await doorbell.RingAsync();
+        await Eventually.TrueAsync(
+            async () => await doorbell.WaitAsync(-1, TimeSpan.Zero, CancellationToken.None) != seen,
+            "the (one-way) ring has been counted");
 
-        // The rings happened before this wait started: it must not wait for another.
-        Assert.Equal(seen + 2, await doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19), CancellationToken.None).WaitAsync(TestTimeouts.Event));
+        // The ring happened before this wait started: it must not wait for another.
+        Assert.Equal(seen + 1, await doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19), CancellationToken.None).WaitAsync(TestTimeouts.Event));
     }
 
     [Fact]
