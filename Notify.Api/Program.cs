@@ -9,8 +9,7 @@ builder.AddNotifyTopics();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseNotifyProblemDetails();
 
 app.MapDefaultEndpoints();
 app.MapTopicsApi();

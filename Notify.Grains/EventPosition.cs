@@ -64,7 +64,7 @@ public readonly record struct EventPosition(
         var epoch = text[..colon];
         var sequence = text[(colon + 1)..];
         if (epoch.ContainsAnyExcept(EpochChars) || sequence.IsEmpty || sequence.Length > 19
-            || !sequence.ContainsOnlyDigits()
+            || sequence.ContainsAnyExceptInRange('0', '9')
             || (sequence.Length > 1 && sequence[0] == '0')
             || !long.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
@@ -77,9 +77,4 @@ public readonly record struct EventPosition(
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Epoch}:{Sequence}");
-}
-
-internal static class SpanDigits
-{
-    public static bool ContainsOnlyDigits(this ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
 }

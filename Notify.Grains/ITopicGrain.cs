@@ -16,9 +16,9 @@ public interface ITopicGrain : IGrainWithStringKey
     /// about <paramref name="maxBytes"/> (always at least one when there is one); see <see cref="TopicRead"/>.
     /// </summary>
     [AlwaysInterleave]
-    Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes);
+    Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default);
 
     /// <summary>The position of the newest event (sequence 0 before the first).</summary>
     [AlwaysInterleave]
-    Task<EventPosition> GetHeadAsync();
+    Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default);
 }

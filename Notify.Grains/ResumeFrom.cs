@@ -37,19 +37,3 @@ public sealed record ResumeFrom(
         return EventPosition.TryParse(lastEventId, out var position) ? Position(position.Value) : Malformed;
     }
 }
-
-/// <summary>The kinds of <see cref="ResumeFrom"/>.</summary>
-public enum ResumeKind
-{
-    /// <summary>Live events only.</summary>
-    Live,
-
-    /// <summary>The whole buffer.</summary>
-    Earliest,
-
-    /// <summary>The events after a position.</summary>
-    After,
-
-    /// <summary>An unparseable id.</summary>
-    Malformed,
-}

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -29,7 +30,10 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private string _epoch = "";
     private IAsyncStream<TopicEvent> _stream = null!;
 
-    public TopicGrain(IOptions<TopicOptions> options, TimeProvider time, ILogger<TopicGrain> logger)
+    public TopicGrain(
+        IOptions<TopicOptions> options,
+        [FromKeyedServices(TopicOptions.ClockKey)] TimeProvider time,
+        ILogger<TopicGrain> logger)
     {
         _options = options.Value;
         _time = time;
@@ -72,7 +76,8 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
         try
         {
-            await _stream.OnNextAsync(topicEvent);
+            // Bounded: publishes to this topic wait for each other, and a stalled stream must not stall them.
+            await _stream.OnNextAsync(topicEvent).WaitAsync(_options.StreamSendTimeout);
         }
         catch (Exception exception)
         {
@@ -84,7 +89,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         return new PublishResult(topicEvent.Position, Replayed: false);
     }
 
-    public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes)
+    public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(from);
         _buffer.TrimExpired(_time.GetUtcNow());
@@ -106,7 +111,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         return Task.FromResult(new TopicRead(reset, after, events, head));
     }
 
-    public Task<EventPosition> GetHeadAsync() => Task.FromResult(Head);
+    public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Head);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Topic {Topic} activated with epoch {Epoch}")]
     private partial void LogActivated(string topic, string epoch);

@@ -8,6 +8,9 @@ public sealed class TopicOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Notify:Topics";
 
+    /// <summary>The service key of the <see cref="TimeProvider"/> topics read the time from (the buffer's age, the idempotency window).</summary>
+    public const string ClockKey = "Notify.Topics";
+
     /// <summary>Most events a topic keeps for resume. Older ones are dropped first.</summary>
     [Range(1, 1_000_000)]
     public int BufferMaxEvents { get; set; } = 1_000;
@@ -23,6 +26,13 @@ public sealed class TopicOptions
     /// <summary>How long a publish's <c>Idempotency-Key</c> is remembered.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a publish waits for its event to be handed to the topic's stream. The event is stored
+    /// before; past this the publish is answered anyway and silos read the event from the grain.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan StreamSendTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most idempotency keys a topic remembers; the oldest is forgotten first.</summary>
     [Range(1, 10_000_000)]

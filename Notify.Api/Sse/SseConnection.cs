@@ -75,12 +75,22 @@ public sealed partial class SseConnection
     }
 
     /// <summary>
-    /// Writes <paramref name="first"/> (the grain's answer to the client's resume position) and the rest of
-    /// the replay, then live events until the client leaves, the connection lags or <paramref name="cancellationToken"/> fires.
+    /// Runs the stream: <c>retry:</c> (flushed at once, with the response headers), the replay of the events
+    /// after <paramref name="from"/>, then live events until the client leaves, the connection lags or
+    /// <paramref name="cancellationToken"/> fires. Call it once the connection is attached to its fanout.
     /// </summary>
-    internal async Task RunAsync(TopicRead first, string? lastEventId, CancellationToken cancellationToken)
+    /// <param name="from">Where the client asked to resume.</param>
+    /// <param name="lastEventId">What the client sent, quoted back in a <c>notify.reset</c>.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    internal async Task RunAsync(ResumeFrom from, string? lastEventId, CancellationToken cancellationToken)
     {
         Write(SseFrame.Retry(_options.RetryInterval));
+        if (await FlushAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var first = await _grain.ReadAsync(from, _options.ReplayPageEvents, _options.ReplayPageBytes, cancellationToken);
         await WriteReplayAsync(first, lastEventId, cancellationToken);
         if (await FlushAsync(cancellationToken))
         {
@@ -126,7 +136,7 @@ public sealed partial class SseConnection
         if (!IsNext(position))
         {
             // A gap or another epoch: the grain knows what this connection missed.
-            var read = await _grain.ReadAsync(ResumeFrom.Position(_cursor), _options.ReplayPageEvents, _options.ReplayPageBytes);
+            var read = await _grain.ReadAsync(ResumeFrom.Position(_cursor), _options.ReplayPageEvents, _options.ReplayPageBytes, cancellationToken);
             await WriteReplayAsync(read, _cursor.ToString(), cancellationToken);
         }
 
@@ -160,7 +170,7 @@ public sealed partial class SseConnection
             }
 
             lastEventId = _cursor.ToString();
-            read = await _grain.ReadAsync(ResumeFrom.Position(_cursor), _options.ReplayPageEvents, _options.ReplayPageBytes);
+            read = await _grain.ReadAsync(ResumeFrom.Position(_cursor), _options.ReplayPageEvents, _options.ReplayPageBytes, cancellationToken);
         }
     }
 

@@ -64,7 +64,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         _subscription = await _stream.SubscribeAsync(this);
         try
         {
-            _position = await _grain.GetHeadAsync();
+            _position = await _grain.GetHeadAsync(_stopping.Token);
         }
         catch
         {
@@ -138,6 +138,11 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         // null in the inbox asks for a head check.
         await foreach (var item in _inbox.Reader.ReadAllAsync())
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
             try
             {
                 if (item is null)
@@ -183,7 +188,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     private async Task CheckHeadAsync()
     {
-        var head = await _grain.GetHeadAsync();
+        var head = await _grain.GetHeadAsync(_stopping.Token);
         var previous = _headAtLastCheck;
         _headAtLastCheck = head;
 
@@ -192,7 +197,21 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         {
             LogStreamBehind(Topic, _position, expected);
             await RepairAsync();
+            await EnsureSubscribedAsync();
         }
+    }
+
+    /// <summary>A stream that stays silent may have lost this silo's subscription (e.g. with its pub-sub state): take a new one.</summary>
+    private async Task EnsureSubscribedAsync()
+    {
+        var handles = await _stream.GetAllSubscriptionHandles();
+        if (_subscription is { } current && handles.Any(h => h.HandleId == current.HandleId))
+        {
+            return;
+        }
+
+        LogResubscribing(Topic);
+        _subscription = await _stream.SubscribeAsync(this);
     }
 
     private async Task RepairAsync()
@@ -202,7 +221,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         TopicRead read;
         do
         {
-            read = await _grain.ReadAsync(ResumeFrom.Position(_position), _options.ReplayPageEvents, _options.ReplayPageBytes);
+            read = await _grain.ReadAsync(ResumeFrom.Position(_position), _options.ReplayPageEvents, _options.ReplayPageBytes, _stopping.Token);
             if (read.Reset is { } reason)
             {
                 // The connections see the jump (a gap or another epoch) and ask the grain for their own reset.
@@ -267,6 +286,9 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: the stream is at {Position} but the grain was at {Head} a check ago; reading the rest from the grain")]
     private partial void LogStreamBehind(string topic, EventPosition position, EventPosition head);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: this silo's stream subscription is gone; subscribing again")]
+    private partial void LogResubscribing(string topic);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: position {Position} could not be continued ({Reason}); forwarding from the oldest buffered event")]
     private partial void LogFanoutReset(string topic, EventPosition position, ResetReason reason);

@@ -55,7 +55,9 @@ public sealed partial class TopicFanoutRegistry(
             if (!_entries.TryGetValue(connection.Topic, out entry!))
             {
                 var fanout = new TopicFanout(connection.Topic, client, options.Value, _fanoutLogger, metrics);
-                entry = new Entry(fanout, fanout.StartAsync());
+                // Started off the lock (subscribing is a remote call) and not cancelled with the first
+                // subscriber's request: later subscribers share the same start.
+                entry = new Entry(fanout, Task.Run(fanout.StartAsync, CancellationToken.None));
                 _entries.Add(connection.Topic, entry);
             }
 

@@ -65,7 +65,7 @@ public static class TopicRules
             return false;
         }
 
-        var charset = mediaType.Charset.Value;
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).Value;
         if (charset is not null && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
             && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
             && !charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))

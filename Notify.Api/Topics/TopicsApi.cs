@@ -110,19 +110,17 @@ public static partial class TopicsApi
 
         var lastEventId = LastEventId(context.Request);
         var resumeFrom = ResumeFrom.Parse(lastEventId);
-        var sse = services.SseOptions.Value;
         var grain = services.Client.GetGrain<ITopicGrain>(topic);
-        var connection = new SseConnection(topic, grain, context.Response.BodyWriter, sse, services.Logger, services.Metrics);
+        var connection = new SseConnection(topic, grain, context.Response.BodyWriter, services.SseOptions.Value, services.Logger, services.Metrics);
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             context.RequestAborted, services.Lifetime.ApplicationStopping);
         IDisposable attachment;
-        TopicRead first;
         try
         {
             attachment = await services.Fanouts.AttachAsync(connection, stopping.Token);
         }
-        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
+        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception) || stopping.IsCancellationRequested)
         {
             LogSubscribeUnavailable(services.Logger, exception, topic);
             return Problems.Unavailable(context, services.PublishOptions.Value.RetryAfterSeconds, Problems.ReadUnavailable);
@@ -130,21 +128,11 @@ public static partial class TopicsApi
 
         using (attachment)
         {
-            try
-            {
-                first = await grain.ReadAsync(resumeFrom, sse.ReplayPageEvents, sse.ReplayPageBytes);
-            }
-            catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
-            {
-                LogSubscribeUnavailable(services.Logger, exception, topic);
-                return Problems.Unavailable(context, services.PublishOptions.Value.RetryAfterSeconds, Problems.ReadUnavailable);
-            }
-
             StartEventStream(context);
             services.Metrics.ConnectionOpened();
             try
             {
-                await connection.RunAsync(first, lastEventId, stopping.Token);
+                await connection.RunAsync(resumeFrom, lastEventId, stopping.Token);
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
@@ -183,11 +171,11 @@ public static partial class TopicsApi
         TopicRead read;
         try
         {
-            read = await services.Client.GetGrain<ITopicGrain>(topic).ReadAsync(from, count, services.SseOptions.Value.ReplayPageBytes);
+            read = await services.Client.GetGrain<ITopicGrain>(topic).ReadAsync(from, count, services.SseOptions.Value.ReplayPageBytes, context.RequestAborted);
         }
         catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
         {
-            LogSubscribeUnavailable(services.Logger, exception, topic);
+            LogReadUnavailable(services.Logger, exception, topic);
             return Problems.Unavailable(context, services.PublishOptions.Value.RetryAfterSeconds, Problems.ReadUnavailable);
         }
 
@@ -228,19 +216,12 @@ public static partial class TopicsApi
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publish to {Topic} failed: the topic grain is unavailable")]
     private static partial void LogPublishUnavailable(ILogger logger, Exception exception, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading topic {Topic} failed: the topic grain is unavailable")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to topic {Topic} failed: the cluster is unavailable or the silo is stopping")]
     private static partial void LogSubscribeUnavailable(ILogger logger, Exception exception, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading topic {Topic} failed: the topic grain is unavailable")]
+    private static partial void LogReadUnavailable(ILogger logger, Exception exception, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the stream of topic {Topic} at {Position}: the topic grain is unavailable")]
     private static partial void LogStreamAborted(ILogger logger, Exception exception, string topic, string position);
 }
-
-/// <summary>What the topic endpoints depend on, bound with <c>[AsParameters]</c>.</summary>
-public sealed record TopicServices(
-    IClusterClient Client,
-    TopicFanoutRegistry Fanouts,
-    IOptions<PublishOptions> PublishOptions,
-    IOptions<SseOptions> SseOptions,
-    NotifyMetrics Metrics,
-    IHostApplicationLifetime Lifetime,
-    ILogger<TopicServices> Logger);

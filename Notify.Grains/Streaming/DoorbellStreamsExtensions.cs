@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Notify.Grains.Streaming;
-using Orleans.Providers;
 
 [assembly: RegisterProvider(DoorbellStreamsExtensions.ProviderType, "Streaming", "Silo", typeof(DoorbellStreamProviderBuilder))]
 [assembly: RegisterProvider(DoorbellStreamsExtensions.ProviderType, "Streaming", "Client", typeof(DoorbellStreamProviderBuilder))]
@@ -32,23 +30,5 @@ public static class DoorbellStreamsExtensions
         builder.Services.AddOptions<DoorbellStreamOptions>(name);
         _ = new ClusterClientPersistentStreamConfigurator(name, builder, DoorbellQueueAdapterFactory.Create);
         return builder;
-    }
-}
-
-/// <summary>Builds the provider when configuration names it (<c>Orleans__Streaming__{name}__ProviderType=DoorbellMemory</c>).</summary>
-internal sealed class DoorbellStreamProviderBuilder : IProviderBuilder<ISiloBuilder>, IProviderBuilder<IClientBuilder>
-{
-    public void Configure(ISiloBuilder builder, string? name, IConfigurationSection configurationSection)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        builder.AddDoorbellMemoryStreams(name);
-        builder.Services.AddOptions<DoorbellStreamOptions>(name).Bind(configurationSection);
-    }
-
-    public void Configure(IClientBuilder builder, string? name, IConfigurationSection configurationSection)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        builder.AddDoorbellMemoryStreams(name);
-        builder.Services.AddOptions<DoorbellStreamOptions>(name).Bind(configurationSection);
     }
 }

@@ -41,7 +41,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(NotifyStreams.PubSubStoreName);
             siloBuilder.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
-            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, Clock);
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {
                 options.BufferMaxEvents = BufferMaxEvents;

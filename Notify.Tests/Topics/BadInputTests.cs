@@ -157,6 +157,24 @@ public sealed class BadInputTests(NotifyApp app) : IDisposable
     }
 
     [Fact]
+    public async Task MalformedChunkedBody_Is400_NotA500()
+    {
+        var topic = Publisher.NewTopic("chunked");
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(_http.BaseAddress!.Host, _http.BaseAddress.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /topics/{topic} HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nnot a chunk\r\n"));
+
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync().WaitAsync(TestTimeouts.Event);
+
+        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/problem+json", answer, StringComparison.OrdinalIgnoreCase);
+        await AssertNothingStoredAsync(topic);
+    }
+
+    [Fact]
     public async Task UnknownMethod_Is405_NotA500()
     {
         using var response = await _http.DeleteAsync($"topics/{Publisher.NewTopic("method")}");

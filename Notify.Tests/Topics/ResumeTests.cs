@@ -193,8 +193,9 @@ public sealed class ResumeTests(NotifyApp app) : IDisposable
     [Fact]
     public async Task ResumeDuringConcurrentPublishing_OfMoreThanAThousandEvents_HasNoGapAndNoDuplicate()
     {
+        const int phases = 12;
         const int publishers = 4;
-        const int perPublisher = 300;
+        const int perPublisherPerPhase = 25;
         var topic = Publisher.NewTopic("under-load");
         var acknowledged = new ConcurrentDictionary<long, string>();
         foreach (var id in await PublishManyAsync(topic, 100, "warmup"))
@@ -202,36 +203,34 @@ public sealed class ResumeTests(NotifyApp app) : IDisposable
             acknowledged[Publisher.SequenceOf(id)] = id;
         }
 
-        var publishing = Enumerable.Range(0, publishers).Select(p => Task.Run(async () =>
-        {
-            for (var i = 0; i < perPublisher; i++)
-            {
-                var id = await _http.PublishAsync(topic, $"p{p}-{i}");
-                acknowledged[Publisher.SequenceOf(id)] = id;
-            }
-        })).ToList();
-
-        // While the publishers run, subscribers join: resuming from a recent acknowledged id, or live.
+        // In each phase four publishers publish concurrently while one more subscriber joins:
+        // resuming from a recent acknowledged id, or (every third) live.
         var joined = new List<(SseTestClient Client, long After)>();
-        while (publishing.Any(t => !t.IsCompleted) && joined.Count < 12)
-        {
-            var head = acknowledged.Keys.Max();
-            var after = joined.Count % 3 == 2 ? -1 : Math.Max(1, head - 40);
-            var client = after < 0
-                ? await SseTestClient.ConnectAsync(_http, topic)
-                : await SseTestClient.ConnectAsync(_http, topic, lastEventId: acknowledged[after]);
-            joined.Add((client, after));
-            await Eventually.TrueAsync(() => acknowledged.Keys.Max() >= head + 60 || publishing.All(t => t.IsCompleted), "more events were published");
-        }
-
-        await Task.WhenAll(publishing);
-        var last = 100L + publishers * perPublisher;
-        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), acknowledged.Keys.Order());
-        var sentinel = await _http.PublishAsync(topic, "sentinel");
-
         try
         {
-            Assert.True(joined.Count >= 6, $"only {joined.Count} subscribers joined during publishing");
+            for (var phase = 0; phase < phases; phase++)
+            {
+                var head = acknowledged.Keys.Max();
+                var publishing = Enumerable.Range(0, publishers).Select(p => Task.Run(async () =>
+                {
+                    for (var i = 0; i < perPublisherPerPhase; i++)
+                    {
+                        var id = await _http.PublishAsync(topic, $"phase{phase}-p{p}-{i}");
+                        acknowledged[Publisher.SequenceOf(id)] = id;
+                    }
+                })).ToList();
+
+                var after = phase % 3 == 2 ? -1 : head - 40;
+                joined.Add((after < 0
+                    ? await SseTestClient.ConnectAsync(_http, topic)
+                    : await SseTestClient.ConnectAsync(_http, topic, lastEventId: acknowledged[after]), after));
+                await Task.WhenAll(publishing);
+            }
+
+            var last = 100L + phases * publishers * perPublisherPerPhase;
+            Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), acknowledged.Keys.Order());
+            var sentinel = await _http.PublishAsync(topic, "sentinel");
+
             foreach (var (client, after) in joined)
             {
                 if (after >= 0)

@@ -29,6 +29,7 @@ public class TopicRulesTests
     [InlineData(null, true)]
     [InlineData("text/plain", true)]
     [InlineData("text/plain; charset=utf-8", true)]
+    [InlineData("text/plain; charset=\"UTF-8\"", true)]
     [InlineData("application/json", true)]
     [InlineData("application/cloudevents+json; charset=UTF-8", true)]
     [InlineData("application/x-www-form-urlencoded", true)]

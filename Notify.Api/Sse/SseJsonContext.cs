@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Notify.Api.Sse;
+
+/// <summary>Source-generated JSON for the data of reserved events.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ResetNotice))]
+[JsonSerializable(typeof(LaggedNotice))]
+internal sealed partial class SseJsonContext : JsonSerializerContext;

@@ -1,0 +1,17 @@
+namespace Notify.Grains;
+
+/// <summary>The kinds of <see cref="ResumeFrom"/>.</summary>
+public enum ResumeKind
+{
+    /// <summary>Live events only.</summary>
+    Live,
+
+    /// <summary>The whole buffer.</summary>
+    Earliest,
+
+    /// <summary>The events after a position.</summary>
+    After,
+
+    /// <summary>An unparseable id.</summary>
+    Malformed,
+}

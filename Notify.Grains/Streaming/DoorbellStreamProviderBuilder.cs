@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+
+namespace Notify.Grains.Streaming;
+
+/// <summary>Builds the provider when configuration names it (<c>Orleans__Streaming__{name}__ProviderType=DoorbellMemory</c>).</summary>
+internal sealed class DoorbellStreamProviderBuilder : IProviderBuilder<ISiloBuilder>, IProviderBuilder<IClientBuilder>
+{
+    public void Configure(ISiloBuilder builder, string? name, IConfigurationSection configurationSection)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        builder.AddDoorbellMemoryStreams(name);
+        builder.Services.AddOptions<DoorbellStreamOptions>(name).Bind(configurationSection);
+    }
+
+    public void Configure(IClientBuilder builder, string? name, IConfigurationSection configurationSection)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        builder.AddDoorbellMemoryStreams(name);
+        builder.Services.AddOptions<DoorbellStreamOptions>(name).Bind(configurationSection);
+    }
+}
