@@ -39,5 +39,10 @@ public sealed class StreamRepairTests(FastStreamCheckApp app) : IClassFixture<Fa
         var events = await subscriber.TakeAsync(3, FastStreamCheckApp.StreamCheckInterval * 3 + TestTimeouts.Event);
         Assert.Equal(ids, events.Select(e => e.EventId));
         Assert.True(app.GetService<TopicFanoutRegistry>().Fanouts.Single(f => f.Topic == topic).Repairs > 0);
+
+        // The fanout noticed its subscription was gone and took a new one: the stream carries events again.
+        await Eventually.TrueAsync(async () => (await StreamSubscriptionsAsync(topic)).Count == 1, "the fanout subscribed again");
+        var next = await _http.PublishAsync(topic, "after resubscribing");
+        Assert.Equal(next, (await subscriber.NextAsync()).EventId);
     }
 }
