@@ -1,26 +1,14 @@
-using Notify.Api.Sse;
-using Notify.Grains;
 using Notify.Tests.Fixtures;
-using Orleans.Streams;
 
 namespace Notify.Tests.Sse;
 
-/// <summary>The per-silo fan-out: one stream subscription per topic, released with its last subscriber, repaired when the stream loses events.</summary>
+/// <summary>The per-silo fan-out: one stream subscription per topic, released with its last subscriber; slow connections kept apart.</summary>
 [Collection(UsesNotifyApp.Name)]
 public sealed class FanoutTests(NotifyApp app) : IDisposable
 {
     private readonly HttpClient _http = app.CreateHttpClient();
 
     public void Dispose() => _http.Dispose();
-
-    private Task<IList<StreamSubscriptionHandle<TopicEvent>>> StreamSubscriptionsAsync(string topic) =>
-        app.GetService<IClusterClient>()
-            .GetStreamProvider(NotifyStreams.ProviderName)
-            .GetStream<TopicEvent>(NotifyStreams.ForTopic(topic))
-            .GetAllSubscriptionHandles();
-
-    private TopicFanout? FanoutOf(string topic) =>
-        app.GetService<TopicFanoutRegistry>().Fanouts.SingleOrDefault(f => f.Topic == topic);
 
     [Fact]
     public async Task OneStreamSubscriptionPerTopic_ReleasedWhenTheLastLocalSubscriberLeaves()
@@ -29,18 +17,18 @@ public sealed class FanoutTests(NotifyApp app) : IDisposable
         var first = await SseTestClient.ConnectAsync(_http, topic);
         var second = await SseTestClient.ConnectAsync(_http, topic);
 
-        Assert.Equal(2, FanoutOf(topic)?.Connections.Count);
-        Assert.Single(await StreamSubscriptionsAsync(topic));
+        Assert.Equal(2, app.FanoutOf(topic)?.Connections.Count);
+        Assert.Single(await app.StreamSubscriptionsAsync(topic));
 
         await first.DisposeAsync();
-        await Eventually.TrueAsync(() => FanoutOf(topic)?.Connections.Count == 1, "the first subscriber is detached");
-        Assert.Single(await StreamSubscriptionsAsync(topic));
+        await Eventually.TrueAsync(() => app.FanoutOf(topic)?.Connections.Count == 1, "the first subscriber is detached");
+        Assert.Single(await app.StreamSubscriptionsAsync(topic));
         var id = await _http.PublishAsync(topic, "still flowing");
         Assert.Equal(id, (await second.NextAsync()).EventId);
 
         await second.DisposeAsync();
-        await Eventually.TrueAsync(() => FanoutOf(topic) is null, "the fanout is stopped");
-        await Eventually.TrueAsync(async () => (await StreamSubscriptionsAsync(topic)).Count == 0, "the stream subscription is dropped");
+        await Eventually.TrueAsync(() => app.FanoutOf(topic) is null, "the fanout is stopped");
+        await Eventually.TrueAsync(async () => (await app.StreamSubscriptionsAsync(topic)).Count == 0, "the stream subscription is dropped");
     }
 
     [Fact]

@@ -1,7 +1,4 @@
-using Notify.Api.Sse;
-using Notify.Grains;
 using Notify.Tests.Fixtures;
-using Orleans.Streams;
 
 namespace Notify.Tests.Sse;
 
@@ -12,12 +9,6 @@ public sealed class StreamRepairTests(FastStreamCheckApp app) : IClassFixture<Fa
 
     public void Dispose() => _http.Dispose();
 
-    private Task<IList<StreamSubscriptionHandle<TopicEvent>>> StreamSubscriptionsAsync(string topic) =>
-        app.GetService<IClusterClient>()
-            .GetStreamProvider(NotifyStreams.ProviderName)
-            .GetStream<TopicEvent>(NotifyStreams.ForTopic(topic))
-            .GetAllSubscriptionHandles();
-
     [Fact]
     public async Task LostStreamMessages_AreNoticedAndReadFromTheGrain()
     {
@@ -25,7 +16,7 @@ public sealed class StreamRepairTests(FastStreamCheckApp app) : IClassFixture<Fa
         await using var subscriber = await SseTestClient.ConnectAsync(_http, topic);
 
         // Drop the silo's stream subscription behind the fanout's back: from now on every stream message is lost.
-        foreach (var handle in await StreamSubscriptionsAsync(topic))
+        foreach (var handle in await app.StreamSubscriptionsAsync(topic))
         {
             await handle.UnsubscribeAsync();
         }
@@ -38,10 +29,10 @@ public sealed class StreamRepairTests(FastStreamCheckApp app) : IClassFixture<Fa
 
         var events = await subscriber.TakeAsync(3, FastStreamCheckApp.StreamCheckInterval * 3 + TestTimeouts.Event);
         Assert.Equal(ids, events.Select(e => e.EventId));
-        Assert.True(app.GetService<TopicFanoutRegistry>().Fanouts.Single(f => f.Topic == topic).Repairs > 0);
+        Assert.True(app.FanoutOf(topic)!.Repairs > 0);
 
         // The fanout noticed its subscription was gone and took a new one: the stream carries events again.
-        await Eventually.TrueAsync(async () => (await StreamSubscriptionsAsync(topic)).Count == 1, "the fanout subscribed again");
+        await Eventually.TrueAsync(async () => (await app.StreamSubscriptionsAsync(topic)).Count == 1, "the fanout subscribed again");
         var next = await _http.PublishAsync(topic, "after resubscribing");
         Assert.Equal(next, (await subscriber.NextAsync()).EventId);
     }

@@ -252,7 +252,7 @@ public sealed class ResumeTests(NotifyApp app) : IDisposable
             }
 
             // Everything came through the stream: the fanout never had to read from the grain.
-            Assert.Equal(0, app.GetService<Notify.Api.Sse.TopicFanoutRegistry>().Fanouts.Single(f => f.Topic == topic).Repairs);
+            Assert.Equal(0, app.FanoutOf(topic)!.Repairs);
         }
         finally
         {

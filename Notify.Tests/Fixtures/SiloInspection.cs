@@ -1,0 +1,20 @@
+using Notify.Api.Sse;
+using Notify.Grains;
+using Orleans.Streams;
+
+namespace Notify.Tests.Fixtures;
+
+/// <summary>Looks inside a running app's silo: its fanouts and its stream subscriptions.</summary>
+internal static class SiloInspection
+{
+    /// <summary>This silo's stream subscriptions to a topic, as Orleans' pub-sub knows them.</summary>
+    public static Task<IList<StreamSubscriptionHandle<TopicEvent>>> StreamSubscriptionsAsync(this NotifyApp app, string topic) =>
+        app.GetService<IClusterClient>()
+            .GetStreamProvider(NotifyStreams.ProviderName)
+            .GetStream<TopicEvent>(NotifyStreams.ForTopic(topic))
+            .GetAllSubscriptionHandles();
+
+    /// <summary>The silo's fanout of a topic, or null when it watches the topic no more.</summary>
+    public static TopicFanout? FanoutOf(this NotifyApp app, string topic) =>
+        app.GetService<TopicFanoutRegistry>().Fanouts.SingleOrDefault(f => f.Topic == topic);
+}
