@@ -4,6 +4,7 @@ using Notify.Api.Topics;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddNotifyStore();
 builder.AddNotifySilo();
 builder.AddNotifyTopics();
 

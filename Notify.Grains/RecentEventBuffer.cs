@@ -40,6 +40,16 @@ internal sealed class RecentEventBuffer
     /// <summary>The sequence of the oldest buffered event; <c>LastSequence + 1</c> when empty.</summary>
     public long FirstSequence => LastSequence - _count + 1;
 
+    /// <summary>Empties the buffer; the next event appended must follow <paramref name="lastSequence"/>.</summary>
+    public void Reset(long lastSequence)
+    {
+        Array.Clear(_ring);
+        _head = 0;
+        _count = 0;
+        Bytes = 0;
+        LastSequence = lastSequence;
+    }
+
     /// <summary>Appends the next event, then drops the oldest ones beyond the count and byte limits.</summary>
     public void Append(TopicEvent topicEvent)
     {

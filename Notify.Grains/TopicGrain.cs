@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notify.Grains.Storage;
 using Orleans.Streams;
 
 namespace Notify.Grains;
@@ -12,9 +13,11 @@ namespace Notify.Grains;
 /// Publishes are serialized by the grain (it is not reentrant), so sequences are contiguous and the
 /// stream receives events in order. Reads interleave: they only look at the buffer.
 /// <para>
-/// History lives in this activation's memory. The activation delays its own collection for as long as
-/// its newest event may still be resumed, so an idle topic keeps its history; if the activation is lost
-/// anyway (silo restart), the next one starts a new epoch and resuming clients are told so.
+/// The topic's history lives in its <see cref="ITopicLog"/>; the activation keeps the recent events in memory
+/// too and answers reads from there, so subscribers never wait on the store. With a durable log a new
+/// activation (on any silo, after a crash) continues the same epoch and positions. Without one the memory
+/// is the history: the activation then delays its own collection for as long as its newest event may be
+/// resumed, and a lost activation means a new epoch, which resuming clients are told about.
 /// </para>
 /// </remarks>
 internal sealed partial class TopicGrain : Grain, ITopicGrain
@@ -23,6 +26,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     internal const int MaxPageEvents = 10_000;
 
     private readonly TopicOptions _options;
+    private readonly ITopicLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger<TopicGrain> _logger;
     private readonly RecentEventBuffer _buffer;
@@ -32,10 +36,12 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     public TopicGrain(
         IOptions<TopicOptions> options,
+        ITopicLog log,
         [FromKeyedServices(TopicOptions.ClockKey)] TimeProvider time,
         ILogger<TopicGrain> logger)
     {
         _options = options.Value;
+        _log = log;
         _time = time;
         _logger = logger;
         _buffer = new RecentEventBuffer(_options.BufferMaxEvents, _options.BufferMaxAge, _options.BufferMaxBytes);
@@ -46,12 +52,27 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     private EventPosition Head => new(_epoch, _buffer.LastSequence);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _epoch = EventPosition.NewEpoch();
         _stream = this.GetStreamProvider(NotifyStreams.ProviderName).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
-        LogActivated(Topic, _epoch);
-        return Task.CompletedTask;
+        await LoadAsync(cancellationToken);
+        LogActivated(Topic, Head);
+    }
+
+    /// <summary>Replaces the in-memory copy with what the log holds.</summary>
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var state = await _log.LoadAsync(Topic, EventPosition.NewEpoch(), _time.GetUtcNow(), cancellationToken);
+        _epoch = state.Epoch;
+        var contiguous = state.Events.Count > 0 && state.Events[^1].Position.Sequence == state.LastSequence;
+        _buffer.Reset(contiguous ? state.Events[0].Position.Sequence - 1 : state.LastSequence);
+        if (contiguous)
+        {
+            foreach (var topicEvent in state.Events)
+            {
+                _buffer.Append(topicEvent);
+            }
+        }
     }
 
     public async Task<PublishResult> PublishAsync(PublishRequest request)
@@ -63,16 +84,38 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
             return new PublishResult(earlier, Replayed: true);
         }
 
-        var topicEvent = new TopicEvent(Head.Next, request.Type, request.Data, now);
-        _buffer.Append(topicEvent);
-        _buffer.TrimExpired(now);
+        var expected = Head.Next;
+        var appended = await _log.AppendAsync(
+            Topic, new TopicLogEntry(expected, EventPosition.NewEpoch(), request.Type, request.Data, request.IdempotencyKey, now));
         if (request.IdempotencyKey is { } newKey)
         {
-            _idempotencyKeys.Remember(newKey, topicEvent.Position, now);
+            _idempotencyKeys.Remember(newKey, appended.Position, now);
         }
 
-        // Keep this activation (and so the history) for as long as its newest event is resumable.
-        DelayDeactivation(_options.BufferMaxAge);
+        if (appended.Replayed)
+        {
+            return new PublishResult(appended.Position, Replayed: true);
+        }
+
+        var topicEvent = new TopicEvent(appended.Position, request.Type, request.Data, now);
+        if (appended.Position == expected)
+        {
+            _buffer.Append(topicEvent);
+            _buffer.TrimExpired(now);
+        }
+        else
+        {
+            // Someone else wrote to this topic's log (a second activation during a failover), or the log lost
+            // the history and started a new epoch: take the log's view, which includes this event.
+            LogReloading(Topic, expected, appended.Position);
+            await LoadAsync(CancellationToken.None);
+        }
+
+        if (!_log.IsDurable)
+        {
+            // Keep this activation (the only copy of the history) for as long as its newest event is resumable.
+            DelayDeactivation(_options.BufferMaxAge);
+        }
 
         try
         {
@@ -113,8 +156,11 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Head);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Topic {Topic} activated with epoch {Epoch}")]
-    private partial void LogActivated(string topic, string epoch);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Topic {Topic} activated at {Head}")]
+    private partial void LogActivated(string topic, EventPosition head);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: expected to store {Expected} but the log gave {Actual}; reloading the topic from its log")]
+    private partial void LogReloading(string topic, EventPosition expected, EventPosition actual);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: event {EventId} is stored but could not be sent on the stream; subscribers will read it from the grain")]
     private partial void LogStreamSendFailed(Exception exception, string topic, string eventId);

@@ -34,6 +34,13 @@ public sealed class TopicOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan StreamSendTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// With a durable store: how long a quiet topic's epoch and last position are kept. After that the topic
+    /// starts a new epoch (its events have long expired anyway).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Most idempotency keys a topic remembers; the oldest is forgotten first.</summary>
     [Range(1, 10_000_000)]
     public int IdempotencyMaxKeys { get; set; } = 100_000;

@@ -1,6 +1,8 @@
 using Notify.Api.Diagnostics;
 using Notify.Api.Sse;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.Grains;
+using Notify.Grains.Storage;
 
 namespace Notify.Api.Topics;
 
@@ -14,6 +16,7 @@ public static class TopicsServiceExtensions
         services.AddOptions<PublishOptions>().BindConfiguration(PublishOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SseOptions>().BindConfiguration(SseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton(TopicOptions.ClockKey, TimeProvider.System);
+        services.TryAddSingleton<ITopicLog, MemoryTopicLog>();
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TopicsJsonContext.Default));

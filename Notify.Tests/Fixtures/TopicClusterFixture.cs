@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Notify.Grains;
+using Notify.Grains.Storage;
 using Notify.Grains.Streaming;
 using Orleans.TestingHost;
 
@@ -42,6 +43,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
             siloBuilder.AddMemoryGrainStorage(NotifyStreams.PubSubStoreName);
             siloBuilder.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, Clock);
+            siloBuilder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {
                 options.BufferMaxEvents = BufferMaxEvents;

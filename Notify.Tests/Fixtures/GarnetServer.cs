@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Notify.Tests.Fixtures;
+
+/// <summary>
+/// A real Garnet server (the <c>garnet-server</c> tool from the repository's tool manifest) on 127.0.0.1,
+/// with its append-only file in a data directory, started and stopped by its own process id.
+/// </summary>
+public sealed class GarnetServer : IAsyncDisposable
+{
+    private readonly string _dataDirectory;
+    private Process? _process;
+
+    private GarnetServer(int port, string dataDirectory)
+    {
+        Port = port;
+        _dataDirectory = dataDirectory;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The connection string clients use (StackExchange.Redis form).</summary>
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public int? ProcessId => _process?.Id;
+
+    /// <summary>Starts a server on a free port, with an empty data directory unless one is given.</summary>
+    public static async Task<GarnetServer> StartAsync(string? dataDirectory = null)
+    {
+        var server = new GarnetServer(FreePort.Next(), dataDirectory ?? Directory.CreateTempSubdirectory("notify-garnet-").FullName);
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>Starts (again) on the same port and data directory; it recovers what it had acknowledged.</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "exec", ServerDll(),
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                "--lua", "--lua-transaction-mode",
+                "--aof", "--aof-commit-freq", "0", "--aof-commit-wait",
+                "--device-type", "RandomAccess", // managed file I/O: the native device needs libaio
+                "--checkpointdir", _dataDirectory, "--recover",
+                "--memory", "256m", "--index", "16m", "-q", "--logger-level", "Warning",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        try
+        {
+            await Eventually.TrueAsync(PingsAsync, $"Garnet answers PING on port {Port}");
+        }
+        catch
+        {
+            await KillAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the server (SIGKILL): what it had not made durable is lost.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task<bool> PingsAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray());
+            var buffer = new byte[16];
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>GarnetServer.dll of the version the tool manifest pins, as <c>dotnet tool restore</c> placed it.</summary>
+    private static string ServerDll()
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "dotnet-tools.json")));
+        var version = manifest.RootElement.GetProperty("tools").GetProperty("garnet-server").GetProperty("version").GetString()!;
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var tools = Path.Combine(packages, "garnet-server", version, "tools");
+        var dll = Directory.Exists(tools) ? Directory.GetFiles(tools, "GarnetServer.dll", SearchOption.AllDirectories).FirstOrDefault() : null;
+        return dll ?? throw new InvalidOperationException($"garnet-server {version} is not restored under {tools}: run 'dotnet tool restore'.");
+    }
+}
