@@ -14,10 +14,11 @@ public sealed class GarnetServer : IAsyncDisposable
     private readonly string _dataDirectory;
     private Process? _process;
 
-    private GarnetServer(int port, string dataDirectory)
+    /// <summary>A server on <paramref name="port"/> (a free one by default) with its own empty data directory; not started.</summary>
+    public GarnetServer(int? port = null)
     {
-        Port = port;
-        _dataDirectory = dataDirectory;
+        Port = port ?? FreePort.Next();
+        _dataDirectory = Directory.CreateTempSubdirectory("notify-garnet-").FullName;
     }
 
     public int Port { get; }
@@ -27,12 +28,20 @@ public sealed class GarnetServer : IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
-    /// <summary>Starts a server on a free port, with an empty data directory unless one is given.</summary>
-    public static async Task<GarnetServer> StartAsync(string? dataDirectory = null)
+    /// <summary>Starts a server on a free port with an empty data directory.</summary>
+    public static async Task<GarnetServer> StartNewAsync()
     {
-        var server = new GarnetServer(FreePort.Next(), dataDirectory ?? Directory.CreateTempSubdirectory("notify-garnet-").FullName);
+        var server = new GarnetServer();
         await server.StartAsync();
         return server;
+    }
+
+    /// <summary>Kills the server and deletes what it stored: the next start is an empty store.</summary>
+    public async Task WipeAsync()
+    {
+        await KillAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+        Directory.CreateDirectory(_dataDirectory);
     }
 
     /// <summary>Starts (again) on the same port and data directory; it recovers what it had acknowledged.</summary>

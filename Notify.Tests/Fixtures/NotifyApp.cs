@@ -59,7 +59,7 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
-    public Task InitializeAsync()
+    public virtual Task InitializeAsync()
     {
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -67,7 +67,40 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await DisposeDependenciesAsync();
+    }
+
+    /// <summary>Stops what the app depended on, once the app itself is stopped.</summary>
+    protected virtual Task DisposeDependenciesAsync() => Task.CompletedTask;
+}
+
+/// <summary>An app whose topics are stored in a real Garnet server (<c>ConnectionStrings:store</c>).</summary>
+public sealed class DurableNotifyApp : NotifyApp
+{
+    public DurableNotifyApp()
+        : this(new GarnetServer())
+    {
+    }
+
+    private DurableNotifyApp(GarnetServer store)
+        : base(new Dictionary<string, string?> { ["ConnectionStrings:store"] = store.ConnectionString })
+    {
+        Store = store;
+    }
+
+    /// <summary>The store, to stop, restart or wipe.</summary>
+    public GarnetServer Store { get; }
+
+    public override async Task InitializeAsync()
+    {
+        await Store.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override async Task DisposeDependenciesAsync() => await Store.DisposeAsync();
 }
 
 /// <summary>An app whose fanouts check their stream against the grain every 300 ms, for repair tests.</summary>

@@ -27,7 +27,7 @@ public sealed class RedisTopicLogTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _garnet = await GarnetServer.StartAsync();
+        _garnet = await GarnetServer.StartNewAsync();
         _redis = await ConnectAsync(_garnet);
         _log = new RedisTopicLog(_redis, Options.Create(_options));
     }
@@ -157,7 +157,7 @@ public sealed class RedisTopicLogTests : IAsyncLifetime
         var topic = Publisher.NewTopic("log");
         var old = (await _log.AppendAsync(topic, Entry("x", T0))).Position;
 
-        await using var emptyStore = await GarnetServer.StartAsync();
+        await using var emptyStore = await GarnetServer.StartNewAsync();
         await using var redis = await ConnectAsync(emptyStore);
         var log = new RedisTopicLog(redis, Options.Create(_options));
         var appended = await log.AppendAsync(topic, new TopicLogEntry(old.Next, "freshepoch", null, "y"u8.ToArray(), null, T0));

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Notify.Grains;
+using Notify.Tests.Fixtures;
+using Orleans.Core.Internal;
+
+namespace Notify.Tests.Topics;
+
+/// <summary>Topics kept in a real Garnet store: they survive their grain, and a store outage loses nothing acknowledged.</summary>
+public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<DurableNotifyApp>, IDisposable
+{
+    private readonly HttpClient _http = app.CreateHttpClient();
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task DeactivateAsync(string topic)
+    {
+        var grain = app.GetService<IClusterClient>().GetGrain<ITopicGrain>(topic);
+        var head = await grain.GetHeadAsync();
+        var management = app.GetService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        async Task<bool> IsActiveAsync() => (await management.GetActiveGrains(GrainType.Create("topic"))).Any(id => id.Key.ToString() == topic);
+        Assert.True(await IsActiveAsync());
+
+        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // A new activation loads the same head from the store; wait until the old one is gone.
+        await Eventually.TrueAsync(async () => !await IsActiveAsync(), "the topic grain is deactivated");
+        Assert.Equal(head, await grain.GetHeadAsync());
+    }
+
+    [Fact]
+    public async Task ANewActivation_ContinuesTheSameEpochAndPositions_AndResumesExactly()
+    {
+        var topic = Publisher.NewTopic("durable");
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await _http.PublishAsync(topic, $"before {i}"));
+        }
+
+        await DeactivateAsync(topic);
+        ids.Add(await _http.PublishAsync(topic, "after"));
+
+        Assert.Single(ids.Select(Publisher.EpochOf).Distinct());
+        Assert.Equal([1L, 2, 3, 4], ids.Select(Publisher.SequenceOf));
+        await using var resumed = await SseTestClient.ConnectAsync(_http, topic, lastEventId: ids[0]);
+        Assert.Equal(ids.Skip(1), (await resumed.TakeAsync(3)).Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task ARetriedPublish_AfterTheGrainMoved_IsStoredOnce()
+    {
+        var topic = Publisher.NewTopic("durable-idem");
+        var first = await _http.PublishAsync(topic, "charge", idempotencyKey: "order-1");
+
+        await DeactivateAsync(topic);
+        using var retry = await _http.PublishRawAsync(topic, "charge", idempotencyKey: "order-1");
+
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
+        Assert.Contains(first, await retry.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var next = await _http.PublishAsync(topic, "next");
+        Assert.Equal(Publisher.SequenceOf(first) + 1, Publisher.SequenceOf(next));
+    }
+
+    [Fact]
+    public async Task StoreDown_PublishesGet503WithRetryAfterQuickly_SubscribersStay_AndNothingAcknowledgedIsLost()
+    {
+        var topic = Publisher.NewTopic("outage");
+        await using var subscriber = await SseTestClient.ConnectAsync(_http, topic);
+        var acknowledged = new List<string> { await _http.PublishAsync(topic, "before 1"), await _http.PublishAsync(topic, "before 2") };
+        Assert.Equal(acknowledged, (await subscriber.TakeAsync(2)).Select(e => e.EventId));
+
+        await app.Store.KillAsync();
+        var watch = Stopwatch.StartNew();
+        using (var refused = await _http.PublishRawAsync(topic, "during"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the 503 took {watch.Elapsed}");
+        Assert.False(subscriber.Completion.IsCompleted, "the subscriber was disconnected");
+
+        await app.Store.StartAsync();
+        string? after = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await _http.PublishRawAsync(topic, "after");
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                return false;
+            }
+
+            after = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+            return true;
+        }, "publishing works again once the store is back");
+        acknowledged.Add(after!);
+
+        // The same connection gets the new event; a client resuming from the start gets all acknowledged ones.
+        Assert.Equal(after, (await subscriber.NextAsync()).EventId);
+        await using var resumed = await SseTestClient.ConnectAsync(_http, topic, lastEventId: "earliest");
+        Assert.Equal(acknowledged, (await resumed.TakeAsync(3)).Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task AnEmptiedStore_StartsANewEpoch_AndResumingClientsAreToldWithResetEpoch()
+    {
+        var topic = Publisher.NewTopic("wiped");
+        var old = await _http.PublishAsync(topic, "old history");
+        await using var live = await SseTestClient.ConnectAsync(_http, topic);
+
+        await app.Store.WipeAsync();
+        await app.Store.StartAsync();
+        string? first = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await _http.PublishRawAsync(topic, "new history");
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                return false;
+            }
+
+            first = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+            return true;
+        }, "publishing works on the new store");
+
+        Assert.NotEqual(Publisher.EpochOf(old), Publisher.EpochOf(first!));
+        Assert.Equal(1, Publisher.SequenceOf(first!));
+        AssertResetEpoch(await live.NextAsync(), old);
+        Assert.Equal(first, (await live.NextAsync()).EventId);
+
+        await using var resumed = await SseTestClient.ConnectAsync(_http, topic, lastEventId: old);
+        AssertResetEpoch(await resumed.NextAsync(), old);
+        Assert.Equal(first, (await resumed.NextAsync()).EventId);
+    }
+
+    private static void AssertResetEpoch(SseItem<string> item, string lastEventId)
+    {
+        Assert.Equal("notify.reset", item.EventType);
+        using var json = JsonDocument.Parse(item.Data);
+        Assert.Equal("epoch", json.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(lastEventId, json.RootElement.GetProperty("lastEventId").GetString());
+    }
+}
