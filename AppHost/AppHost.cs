@@ -1,17 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Notify.AppHost.Store;
 using Notify.Grains;
 
-// The whole system on one machine: the Orleans cluster resource, then the silos that join it.
+// The whole cluster on one machine, top to bottom: the store, the Orleans cluster resource, the silos,
+// then the load balancer in front of them.
 var builder = DistributedApplication.CreateBuilder(args);
+var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+var siloCount = builder.Configuration.GetValue("Notify:Silos", 3);
+var gatewayPort = builder.Configuration.GetValue("Notify:GatewayPort", 8080);
+var storeDirectory = builder.Configuration["Notify:StoreDirectory"] ?? Path.Combine(".notify", "store");
+
+// Garnet keeps Orleans' membership, stream pub-sub state and the topics. Its data survives restarts.
+var store = builder.AddGarnet("store", repositoryRoot, storeDirectory)
+    .WithOrleansProviderType("Redis");
 
 var cluster = builder.AddOrleans("notify-cluster")
-    .WithDevelopmentClustering()
-    .WithStreaming(NotifyProviderNames.Streams, new DoorbellStreaming())
-    .WithMemoryGrainStorage(NotifyProviderNames.PubSubStore);
+    .WithClustering(store)
+    .WithGrainStorage(NotifyProviderNames.PubSubStore, store)
+    .WithStreaming(NotifyProviderNames.Streams, new DoorbellStreaming());
 
-builder.AddProject<Projects.Notify_Api>("api")
-    .WithReference(cluster)
-    // Otherwise a silo may advertise another of the machine's addresses.
-    .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
+// N named silos rather than replicas: the load balancer must see, and health-check, every silo's own
+// endpoint, and the dashboard can stop and start each one.
+var silos = Enumerable.Range(1, siloCount)
+    .Select(i => builder.AddProject<Projects.Notify_Api>($"silo-{i}", launchProfileName: null)
+        .WithHttpEndpoint(name: "http")
+        .WithReference(cluster)
+        .WithReference(store)
+        .WaitFor(store)
+        // Otherwise a silo may advertise another of the machine's addresses.
+        .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
+        .WithHttpHealthCheck("/health"))
+    .ToList();
+
+var gateway = builder.AddProject<Projects.Notify_Gateway>("gateway", launchProfileName: null)
+    .WithHttpEndpoint(port: gatewayPort, name: "http", isProxied: false)
+    .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
+foreach (var silo in silos)
+{
+    gateway.WithReference(silo)
+        .WithEnvironment($"ReverseProxy__Clusters__silos__Destinations__{silo.Resource.Name}__Address", $"http://{silo.Resource.Name}");
+}
 
 builder.Build().Run();

@@ -12,15 +12,21 @@ public sealed class AppHostTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task AppHost_StartsTheSilo_AndEventsPublishedThroughItsEndpointReachSubscribers_AndResume()
+    public async Task AppHost_StartsStoreSilosAndGateway_AndEventsPublishedThroughTheGatewayReachSubscribers_AndResume()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHostAssembly::Projects.AppHost>(timeout.Token);
+        var storeDirectory = Directory.CreateTempSubdirectory("notify-apphost-store-");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHostAssembly::Projects.AppHost>(
+            [$"--Notify:GatewayPort={FreePort.Next()}", $"--Notify:StoreDirectory={storeDirectory.FullName}"],
+            timeout.Token);
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        foreach (var resource in new[] { "store", "silo-1", "silo-2", "silo-3", "gateway" })
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
 
-        using var http = new HttpClient { BaseAddress = app.GetEndpoint("api", "http"), Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient { BaseAddress = app.GetEndpoint("gateway", "http"), Timeout = Timeout.InfiniteTimeSpan };
         var topic = Publisher.NewTopic("apphost");
         await using var subscriber = await SseTestClient.ConnectAsync(http, topic);
 
@@ -37,5 +43,8 @@ public sealed class AppHostTests
 
         using var health = await http.GetAsync("health", timeout.Token);
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(timeout.Token));
+
+        await app.StopAsync(timeout.Token);
+        storeDirectory.Delete(recursive: true);
     }
 }

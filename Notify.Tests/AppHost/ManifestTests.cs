@@ -59,16 +59,19 @@ public sealed class ManifestTests
         Assert.True(process.ExitCode == 0 && File.Exists(outputPath), $"Publishing the manifest failed:\n{await output}\n{await error}");
     }
 
-    /// <summary>Resource paths are relative to the manifest's folder; make them absolute so two locations compare.</summary>
+    /// <summary>Project paths and working directories are relative to the manifest's folder; make them absolute so two locations compare.</summary>
     private static JsonNode Normalize(string manifestPath)
     {
         var root = JsonNode.Parse(File.ReadAllText(manifestPath))!;
         var folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         foreach (var (_, resource) in root["resources"]!.AsObject())
         {
-            if (resource?["path"] is JsonValue path)
+            foreach (var property in new[] { "path", "workingDirectory" })
             {
-                resource["path"] = Path.GetFullPath(Path.Combine(folder, path.GetValue<string>()));
+                if (resource?[property] is JsonValue relative)
+                {
+                    resource[property] = Path.GetFullPath(Path.Combine(folder, relative.GetValue<string>()));
+                }
             }
         }
 
