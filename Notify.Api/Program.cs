@@ -11,8 +11,11 @@ builder.AddNotifyTopics();
 var app = builder.Build();
 
 app.UseNotifyProblemDetails();
+app.UseDefaultFiles();
+app.UseStaticFiles(); // the demo page at /
 
 app.MapDefaultEndpoints();
+app.MapSiloStatus();
 app.MapTopicsApi();
 
 app.Run();

@@ -44,6 +44,9 @@ public static class SiloHostingExtensions
                 silo.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
             }
 
+            // Failure detection (how fast a dead silo's grains move) is tunable as Orleans:Membership:*.
+            silo.Services.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
+
             // These apply whether the provider came from configuration (Aspire) or from the line above.
             var name = NotifyStreams.ProviderName;
             silo.Services.AddOptions<StreamPullingAgentOptions>(name)
@@ -55,6 +58,9 @@ public static class SiloHostingExtensions
         });
 
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans-silo");
+
+        // A stopping silo ends its streams at once and hands its grains over; it must not linger.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.SetSampler(new StreamReadSampler()));
         return builder;
     }

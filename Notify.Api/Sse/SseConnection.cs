@@ -74,22 +74,41 @@ public sealed partial class SseConnection
         }
     }
 
+    /// <summary>Starts the stream: the response headers and <c>retry:</c>, flushed at once.</summary>
+    internal async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        Write(SseFrame.Retry(_options.RetryInterval));
+        await FlushAsync(cancellationToken);
+    }
+
     /// <summary>
-    /// Runs the stream: <c>retry:</c> (flushed at once, with the response headers), the replay of the events
-    /// after <paramref name="from"/>, then live events until the client leaves, the connection lags or
-    /// <paramref name="cancellationToken"/> fires. Call it once the connection is attached to its fanout.
+    /// Before the stream ends early (the silo is stopping, or the cluster cannot serve the topic now), asks the
+    /// client to come back after <paramref name="delay"/> instead of the usual retry interval. Best effort.
+    /// </summary>
+    internal async Task EndSoonAsync(TimeSpan delay)
+    {
+        try
+        {
+            Write(SseFrame.Retry(delay));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await FlushAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client is gone or not reading: nothing to tell it.
+        }
+    }
+
+    /// <summary>
+    /// Runs the stream after <see cref="OpenAsync"/>: the replay of the events after <paramref name="from"/>, then
+    /// live events until the client leaves, the connection lags or <paramref name="cancellationToken"/> fires.
+    /// Call it once the connection is attached to its fanout.
     /// </summary>
     /// <param name="from">Where the client asked to resume.</param>
     /// <param name="lastEventId">What the client sent, quoted back in a <c>notify.reset</c>.</param>
     /// <param name="cancellationToken">Ends the stream.</param>
     internal async Task RunAsync(ResumeFrom from, string? lastEventId, CancellationToken cancellationToken)
     {
-        Write(SseFrame.Retry(_options.RetryInterval));
-        if (await FlushAsync(cancellationToken))
-        {
-            return;
-        }
-
         var first = await _grain.ReadAsync(from, _options.ReplayPageEvents, _options.ReplayPageBytes, cancellationToken);
         await WriteReplayAsync(first, lastEventId, cancellationToken);
         if (await FlushAsync(cancellationToken))

@@ -115,38 +115,35 @@ public static partial class TopicsApi
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             context.RequestAborted, services.Lifetime.ApplicationStopping);
-        IDisposable attachment;
+
+        // The stream starts before anything can fail: EventSource gives up on any answer but a 200 event
+        // stream, while a stream that ends is simply reconnected, with the client's Last-Event-ID.
+        StartEventStream(context);
+        services.Metrics.ConnectionOpened();
         try
         {
-            attachment = await services.Fanouts.AttachAsync(connection, stopping.Token);
+            await connection.OpenAsync(stopping.Token);
+            using var attachment = await services.Fanouts.AttachAsync(connection, stopping.Token);
+            await connection.RunAsync(resumeFrom, lastEventId, stopping.Token);
         }
-        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception) || stopping.IsCancellationRequested)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            LogSubscribeUnavailable(services.Logger, exception, topic);
-            return Problems.Unavailable(context, services.PublishOptions.Value.RetryAfterSeconds, Problems.ReadUnavailable);
+            // The client left.
         }
-
-        using (attachment)
+        catch (Exception) when (services.Lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            StartEventStream(context);
-            services.Metrics.ConnectionOpened();
-            try
-            {
-                await connection.RunAsync(resumeFrom, lastEventId, stopping.Token);
-            }
-            catch (Exception) when (stopping.IsCancellationRequested)
-            {
-                // The client left or the silo is stopping: ending the response lets the client reconnect elsewhere.
-            }
-            catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
-            {
-                // Ending the stream makes the client reconnect and resume from its last id.
-                LogStreamAborted(services.Logger, exception, topic, connection.Cursor.ToString());
-            }
-            finally
-            {
-                services.Metrics.ConnectionClosed();
-            }
+            // The silo is stopping: the client reconnects at once, through the load balancer, to another silo.
+            await connection.EndSoonAsync(ReconnectSoon());
+        }
+        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
+        {
+            // The cluster cannot serve the topic now (e.g. its grain's silo just died): come back shortly.
+            LogStreamAborted(services.Logger, exception, topic, connection.Cursor.ToString());
+            await connection.EndSoonAsync(ReconnectSoon());
+        }
+        finally
+        {
+            services.Metrics.ConnectionClosed();
         }
 
         return Results.Empty;
@@ -190,6 +187,9 @@ public static partial class TopicsApi
             TopicsJsonContext.Default.BufferedEventsPage);
     }
 
+    /// <summary>Spread over a second, so the clients of a stopping silo do not all come back at the same instant.</summary>
+    private static TimeSpan ReconnectSoon() => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1_000));
+
     /// <summary>The header wins: a browser's automatic reconnect keeps the URL but sends a fresh header.</summary>
     private static string? LastEventId(HttpRequest request)
     {
@@ -216,12 +216,9 @@ public static partial class TopicsApi
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publish to {Topic} failed: the topic grain is unavailable")]
     private static partial void LogPublishUnavailable(ILogger logger, Exception exception, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to topic {Topic} failed: the cluster is unavailable or the silo is stopping")]
-    private static partial void LogSubscribeUnavailable(ILogger logger, Exception exception, string topic);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading topic {Topic} failed: the topic grain is unavailable")]
     private static partial void LogReadUnavailable(ILogger logger, Exception exception, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the stream of topic {Topic} at {Position}: the topic grain is unavailable")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the stream of topic {Topic} at {Position}: the topic cannot be served now; the client will reconnect")]
     private static partial void LogStreamAborted(ILogger logger, Exception exception, string topic, string position);
 }

@@ -52,6 +52,7 @@ public sealed class SseConnectionTests(TopicClusterFixture fixture) : IDisposabl
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
         var options = new SseOptions { SendQueueLimit = 16 };
         var connection = new SseConnection(topic, grain, pipe.Writer, options, NullLogger.Instance, Metrics);
+        await connection.OpenAsync(CancellationToken.None);
         var running = connection.RunAsync(ResumeFrom.Live, null, CancellationToken.None);
         Assert.Equal("retry: 3000\n\n", await ReadTextAsync(pipe.Reader, "\n\n"));
 
@@ -99,6 +100,7 @@ public sealed class SseConnectionTests(TopicClusterFixture fixture) : IDisposabl
         var pipe = new Pipe();
         var connection = new SseConnection(topic, grain, pipe.Writer, new SseOptions(), NullLogger.Instance, Metrics);
         using var stop = new CancellationTokenSource();
+        await connection.OpenAsync(stop.Token);
         var running = connection.RunAsync(ResumeFrom.Position(positions[0]), positions[0].ToString(), stop.Token);
         var replay = await ReadTextAsync(pipe.Reader, $"id: {positions[4]}\n");
 
