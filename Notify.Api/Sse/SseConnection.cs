@@ -74,16 +74,17 @@ public sealed partial class SseConnection
         }
     }
 
-    /// <summary>Starts the stream: the response headers and <c>retry:</c>, flushed at once.</summary>
-    internal async Task OpenAsync(CancellationToken cancellationToken)
-    {
-        Write(SseFrame.Retry(_options.RetryInterval));
-        await FlushAsync(cancellationToken);
-    }
+    /// <summary>
+    /// The grain's answer to where the client asked to resume. Read once the connection is attached to its
+    /// fanout: from here on every new event reaches the connection's queue.
+    /// </summary>
+    internal Task<TopicRead> ReadFirstAsync(ResumeFrom from, CancellationToken cancellationToken) =>
+        _grain.ReadAsync(from, _options.ReplayPageEvents, _options.ReplayPageBytes, cancellationToken);
 
     /// <summary>
     /// Before the stream ends early (the silo is stopping, or the cluster cannot serve the topic now), asks the
-    /// client to come back after <paramref name="delay"/> instead of the usual retry interval. Best effort.
+    /// client to come back after <paramref name="delay"/> instead of the usual retry interval. Best effort;
+    /// it may be all the stream ever says.
     /// </summary>
     internal async Task EndSoonAsync(TimeSpan delay)
     {
@@ -100,16 +101,16 @@ public sealed partial class SseConnection
     }
 
     /// <summary>
-    /// Runs the stream after <see cref="OpenAsync"/>: the replay of the events after <paramref name="from"/>, then
-    /// live events until the client leaves, the connection lags or <paramref name="cancellationToken"/> fires.
-    /// Call it once the connection is attached to its fanout.
+    /// Runs the stream: <c>retry:</c> and the replay that starts with <paramref name="first"/>, flushed with the
+    /// response headers, then live events until the client leaves, the connection lags or
+    /// <paramref name="cancellationToken"/> fires.
     /// </summary>
-    /// <param name="from">Where the client asked to resume.</param>
+    /// <param name="first">What <see cref="ReadFirstAsync"/> answered.</param>
     /// <param name="lastEventId">What the client sent, quoted back in a <c>notify.reset</c>.</param>
     /// <param name="cancellationToken">Ends the stream.</param>
-    internal async Task RunAsync(ResumeFrom from, string? lastEventId, CancellationToken cancellationToken)
+    internal async Task RunAsync(TopicRead first, string? lastEventId, CancellationToken cancellationToken)
     {
-        var first = await _grain.ReadAsync(from, _options.ReplayPageEvents, _options.ReplayPageBytes, cancellationToken);
+        Write(SseFrame.Retry(_options.RetryInterval));
         await WriteReplayAsync(first, lastEventId, cancellationToken);
         if (await FlushAsync(cancellationToken))
         {

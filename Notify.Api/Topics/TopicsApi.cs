@@ -116,34 +116,60 @@ public static partial class TopicsApi
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             context.RequestAborted, services.Lifetime.ApplicationStopping);
 
-        // The stream starts before anything can fail: EventSource gives up on any answer but a 200 event
-        // stream, while a stream that ends is simply reconnected, with the client's Last-Event-ID.
-        StartEventStream(context);
-        services.Metrics.ConnectionOpened();
+        // The response starts once the subscription point exists (attached, then the first read), so a client
+        // that has the headers receives every event published after. If that fails, the answer is still a
+        // 200 event stream that ends at once: EventSource gives up on any other answer, but reconnects this one.
+        IDisposable attachment;
+        TopicRead first;
         try
         {
-            await connection.OpenAsync(stopping.Token);
-            using var attachment = await services.Fanouts.AttachAsync(connection, stopping.Token);
-            await connection.RunAsync(resumeFrom, lastEventId, stopping.Token);
+            attachment = await services.Fanouts.AttachAsync(connection, stopping.Token);
+            try
+            {
+                first = await connection.ReadFirstAsync(resumeFrom, stopping.Token);
+            }
+            catch
+            {
+                attachment.Dispose();
+                throw;
+            }
         }
-        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested
+            && (OrleansFailures.IsUnavailable(exception) || services.Lifetime.ApplicationStopping.IsCancellationRequested))
         {
-            // The client left.
-        }
-        catch (Exception) when (services.Lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // The silo is stopping: the client reconnects at once, through the load balancer, to another silo.
+            LogStreamAborted(services.Logger, exception, topic, resumeFrom.Kind.ToString());
+            StartEventStream(context);
             await connection.EndSoonAsync(ReconnectSoon());
+            return Results.Empty;
         }
-        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
+
+        using (attachment)
         {
-            // The cluster cannot serve the topic now (e.g. its grain's silo just died): come back shortly.
-            LogStreamAborted(services.Logger, exception, topic, connection.Cursor.ToString());
-            await connection.EndSoonAsync(ReconnectSoon());
-        }
-        finally
-        {
-            services.Metrics.ConnectionClosed();
+            StartEventStream(context);
+            services.Metrics.ConnectionOpened();
+            try
+            {
+                await connection.RunAsync(first, lastEventId, stopping.Token);
+            }
+            catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client left.
+            }
+            catch (Exception) when (services.Lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // The silo is stopping: the client reconnects at once, through the load balancer, to another silo.
+                await connection.EndSoonAsync(ReconnectSoon());
+            }
+            catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
+            {
+                // The cluster cannot serve the topic now (e.g. its grain's silo just died): come back shortly.
+                LogStreamAborted(services.Logger, exception, topic, connection.Cursor.ToString());
+                await connection.EndSoonAsync(ReconnectSoon());
+            }
+            finally
+            {
+                services.Metrics.ConnectionClosed();
+            }
         }
 
         return Results.Empty;

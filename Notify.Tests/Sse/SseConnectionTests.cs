@@ -52,8 +52,8 @@ public sealed class SseConnectionTests(TopicClusterFixture fixture) : IDisposabl
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
         var options = new SseOptions { SendQueueLimit = 16 };
         var connection = new SseConnection(topic, grain, pipe.Writer, options, NullLogger.Instance, Metrics);
-        await connection.OpenAsync(CancellationToken.None);
-        var running = connection.RunAsync(ResumeFrom.Live, null, CancellationToken.None);
+        var first = await connection.ReadFirstAsync(ResumeFrom.Live, CancellationToken.None);
+        var running = connection.RunAsync(first, null, CancellationToken.None);
         Assert.Equal("retry: 3000\n\n", await ReadTextAsync(pipe.Reader, "\n\n"));
 
         // One big event fills the client's window: the writer is now stuck in its flush.
@@ -100,8 +100,8 @@ public sealed class SseConnectionTests(TopicClusterFixture fixture) : IDisposabl
         var pipe = new Pipe();
         var connection = new SseConnection(topic, grain, pipe.Writer, new SseOptions(), NullLogger.Instance, Metrics);
         using var stop = new CancellationTokenSource();
-        await connection.OpenAsync(stop.Token);
-        var running = connection.RunAsync(ResumeFrom.Position(positions[0]), positions[0].ToString(), stop.Token);
+        var first = await connection.ReadFirstAsync(ResumeFrom.Position(positions[0]), stop.Token);
+        var running = connection.RunAsync(first, positions[0].ToString(), stop.Token);
         var replay = await ReadTextAsync(pipe.Reader, $"id: {positions[4]}\n");
 
         // Live copies of replayed events are dropped; an event after a gap brings the missing ones first.
