@@ -11,10 +11,11 @@ namespace Notify.Grains.Storage;
 /// <remarks>
 /// Per topic, all in one hash slot (<c>{topic}</c>): a hash <c>notify:{t}:meta</c> (epoch, last position,
 /// bytes held), a list <c>notify:{t}:events</c> (one entry per buffered event, oldest first) and a string
-/// per idempotency key. Appending is one script: assign the next position, push the event, trim from the
-/// front by count, bytes and age, remember the idempotency key. Its cost does not depend on how much the
-/// topic holds (each trimmed event is popped once). A script runs atomically on Redis; Garnet needs
-/// <c>--lua-transaction-mode</c> for that.
+/// per idempotency key. Appending is one script: remember the idempotency key, push the event, advance the
+/// position, trim from the front by count, bytes and age. Its cost does not depend on how much the topic
+/// holds (each trimmed event is popped once). A script runs atomically on Redis; Garnet needs
+/// <c>--lua-transaction-mode</c> to run it in isolation, and may persist only part of a script cut short
+/// by a crash, so the writes are ordered to make any part a consistent state.
 /// <para>
 /// Entries are <c>{sequence} {published-at, unix ms} {type length} {type}{data}</c>, binary-safe.
 /// When the meta hash is missing (a new topic, an emptied store, or a topic idle past its retention), a new
@@ -23,8 +24,9 @@ namespace Notify.Grains.Storage;
 /// </remarks>
 public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOptions> options) : ITopicLog
 {
-    // Pops expired or excess events from the front; keeps at least `keep` events.
-    private const string TrimFunction = """
+    // Shared by both scripts. A script may be cut short by a crash and only partly persisted (Garnet does not
+    // roll back), so every write below is ordered such that any prefix of them is a consistent state.
+    private const string Functions = """
         local function trim(meta, events, maxEvents, maxBytes, cutoff, keep)
           local len = redis.call('LLEN', events)
           local bytes = tonumber(redis.call('HGET', meta, 'bytes') or '0')
@@ -49,32 +51,48 @@ public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOp
           end
           return epoch
         end
+        -- The last position given out: the counter, or the newest event if a crash kept the event but not the counter.
+        local function last(meta, events)
+          local counter = tonumber(redis.call('HGET', meta, 'last') or '0')
+          local tail = redis.call('LINDEX', events, -1)
+          if tail then
+            local sequence = tonumber(string.match(tail, '^(%d+) '))
+            if sequence > counter then return sequence end
+          end
+          return counter
+        end
         """;
 
     // KEYS: meta, events. ARGV: newEpoch, now, maxEvents, maxAge, maxBytes, retention.
-    private const string LoadScript = TrimFunction + "\n" + """
+    private const string LoadScript = Functions + "\n" + """
         local epoch = start(KEYS[1], KEYS[2], ARGV[1])
         trim(KEYS[1], KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[2]) - tonumber(ARGV[4]), 0)
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
-        return { epoch, redis.call('HGET', KEYS[1], 'last'), redis.call('LRANGE', KEYS[2], 0, -1) }
+        return { epoch, tostring(last(KEYS[1], KEYS[2])), redis.call('LRANGE', KEYS[2], 0, -1) }
         """;
 
     // KEYS: meta, events, idempotency key. ARGV: newEpoch, now, maxEvents, maxAge, maxBytes, retention,
     // idempotency window, has key ('1'/'0'), type, data.
-    private const string AppendScript = TrimFunction + "\n" + """
+    // Order of writes: the idempotency key (naming the position about to be written), the event, the counter.
+    // A retry after a crash then finds the key: its event is there (answer it) or not yet (write it now).
+    private const string AppendScript = Functions + "\n" + """
         local meta, events = KEYS[1], KEYS[2]
         local epoch = start(meta, events, ARGV[1])
+        local sequence = last(meta, events) + 1
         if ARGV[8] == '1' then
           local prior = redis.call('GET', KEYS[3])
-          if prior then return { epoch, prior, 1 } end
+          if prior then
+            local priorEpoch, priorSequence = string.match(prior, '^(.*):(%d+)$')
+            if priorEpoch == epoch and tonumber(priorSequence) < sequence then return { epoch, prior, 1 } end
+          end
+          redis.call('SET', KEYS[3], epoch .. ':' .. sequence, 'PX', ARGV[7])
         end
         if redis.call('EXISTS', events) == 0 then redis.call('HSET', meta, 'bytes', 0) end
-        local sequence = redis.call('HINCRBY', meta, 'last', 1)
         local eventType, data = ARGV[9], ARGV[10]
         redis.call('RPUSH', events, sequence .. ' ' .. ARGV[2] .. ' ' .. #eventType .. ' ' .. eventType .. data)
+        redis.call('HSET', meta, 'last', sequence)
         redis.call('HINCRBY', meta, 'bytes', #eventType + #data)
         trim(meta, events, tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[2]) - tonumber(ARGV[4]), 1)
-        if ARGV[8] == '1' then redis.call('SET', KEYS[3], epoch .. ':' .. sequence, 'PX', ARGV[7]) end
         redis.call('PEXPIRE', events, ARGV[4])
         redis.call('PEXPIRE', meta, ARGV[6])
         return { epoch, tostring(sequence), 0 }
@@ -134,7 +152,8 @@ public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOp
         }
         catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
         {
-            throw new TopicLogUnavailableException("The topic store cannot be reached.", exception);
+            // Not wrapped: the exception crosses silos, and Orleans cannot serialize StackExchange.Redis' exceptions.
+            throw new TopicLogUnavailableException($"The topic store cannot be reached: {exception.Message}");
         }
     }
 

@@ -1,6 +1,9 @@
 namespace Notify.Grains.Storage;
 
-/// <summary>The topic's store cannot be reached now: nothing was stored (or it is not known to be). Retry later.</summary>
+/// <summary>
+/// The topic's store cannot be reached now: nothing was stored (or it is not known to be). Retry later.
+/// Thrown without the store client's exception inside: it travels between silos, which cannot serialize that.
+/// </summary>
 [GenerateSerializer]
 public sealed class TopicLogUnavailableException : Exception
 {

@@ -42,3 +42,41 @@ internal static class Publisher
     /// <summary>The epoch part of an event id.</summary>
     public static string EpochOf(string id) => id[..id.IndexOf(':')];
 }
+
+/// <summary>A publisher that retries, with the same Idempotency-Key, until its event is acknowledged.</summary>
+internal static class RetryingPublisher
+{
+    /// <summary>Publishes until a 201; counts every attempt. Any answer but 201, 502, 503 or a broken connection fails.</summary>
+    public static async Task<string> PublishUntilAcknowledgedAsync(this HttpClient http, string topic, string data, string idempotencyKey, Action onAttempt, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            onAttempt();
+            try
+            {
+                using var response = await http.PublishRawAsync(topic, data, idempotencyKey: idempotencyKey);
+                if (response.StatusCode == System.Net.HttpStatusCode.Created)
+                {
+                    var published = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Publisher.Published>(response.Content);
+                    return published!.Id;
+                }
+
+                Assert.True(
+                    response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.BadGateway,
+                    $"unexpected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+            catch (HttpRequestException)
+            {
+                // The silo or the connection died mid-request: the event may or may not be stored; the retry tells.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Publishing {idempotencyKey} was not acknowledged within {timeout}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

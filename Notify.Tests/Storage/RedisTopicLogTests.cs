@@ -138,6 +138,40 @@ public sealed class RedisTopicLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterACrashThatKeptOnlyTheIdempotencyKey_TheRetryWritesTheEvent()
+    {
+        var topic = Publisher.NewTopic("log");
+        var before = await _log.AppendAsync(topic, Entry("before", T0));
+
+        // A crash persisted the script's first write only: the key names position 2, which was never written.
+        await _redis.GetDatabase().StringSetAsync($"notify:{{{topic}}}:idem:k1", before.Position.Next.ToString());
+        var retry = await _log.AppendAsync(topic, Entry("the event", T0, key: "k1"));
+        var again = await _log.AppendAsync(topic, Entry("the event", T0, key: "k1"));
+
+        Assert.False(retry.Replayed);
+        Assert.Equal(before.Position.Next, retry.Position);
+        Assert.True(again.Replayed);
+        Assert.Equal(retry.Position, again.Position);
+        Assert.Equal(["before", "the event"], (await _log.LoadAsync(topic, "unused", T0)).Events.Select(e => Encoding.UTF8.GetString(e.Data)));
+    }
+
+    [Fact]
+    public async Task AfterACrashThatKeptTheEventButNotTheCounter_PositionsContinueAfterTheEvent()
+    {
+        var topic = Publisher.NewTopic("log");
+        var before = await _log.AppendAsync(topic, Entry("before", T0));
+
+        // A crash persisted the event but not the advanced counter.
+        await _redis.GetDatabase().ListRightPushAsync($"notify:{{{topic}}}:events", $"2 {T0.ToUnixTimeMilliseconds()} 0 orphan");
+        var next = await _log.AppendAsync(topic, Entry("next", T0));
+        var state = await _log.LoadAsync(topic, "unused", T0);
+
+        Assert.Equal(new EventPosition(before.Position.Epoch, 3), next.Position);
+        Assert.Equal(3, state.LastSequence);
+        Assert.Equal([1L, 2, 3], state.Events.Select(e => e.Position.Sequence));
+    }
+
+    [Fact]
     public async Task AStoreRestart_KeepsEverythingAcknowledged()
     {
         var topic = Publisher.NewTopic("log");

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net;
+using Notify.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace Notify.Tests.Cluster;
+
+/// <summary>
+/// Three real silo processes, a real Garnet store and the real gateway: silos and the store die or restart
+/// while publishers publish and subscribers listen, and nothing acknowledged is lost, doubled or reordered.
+/// </summary>
+[Collection(UsesNotifyCluster.Name)]
+public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper output)
+{
+    private static void AssertExactlyOnce(TrafficFigures figures)
+    {
+        Assert.True(figures.Acknowledged > 0);
+        Assert.Equal(0, figures.Missing);
+        Assert.Equal(0, figures.Duplicated);
+        Assert.Equal(0, figures.OutOfOrder);
+        Assert.Equal(0, figures.Resets);
+        Assert.Equal(figures.Acknowledged * 2, figures.Delivered); // two subscribers per topic
+    }
+
+    private async Task<int> BusiestSiloAsync(IEnumerable<string> topics)
+    {
+        var totals = new int[NotifyCluster.SiloCount];
+        foreach (var topic in topics)
+        {
+            var counts = await cluster.ConnectionsAsync(topic);
+            for (var i = 0; i < totals.Length; i++)
+            {
+                totals[i] += counts[i];
+            }
+        }
+
+        return Array.IndexOf(totals, totals.Max());
+    }
+
+    private async Task RestoreAsync(int silo)
+    {
+        await cluster.RestartSiloAsync(silo);
+        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+    }
+
+    [Fact]
+    public async Task SiloKilled_SubscribersResumeElsewhere_WithEveryAcknowledgedEventExactlyOnce_AndTheGatewayDropsIt()
+    {
+        var victim = -1;
+        var watch = new Stopwatch();
+        try
+        {
+            var figures = await TrafficRun.RunAsync(cluster, "kill", async run =>
+            {
+                victim = await BusiestSiloAsync(run.Topics);
+                await cluster.Silos[victim].KillAsync();
+                watch.Start();
+                output.WriteLine($"SIGKILL silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
+            }, output);
+
+            AssertExactlyOnce(figures);
+            Assert.True(figures.Reconnects > 0, "the killed silo's subscribers reconnected");
+
+            await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount).Where(i => i != victim)]);
+            output.WriteLine($"the gateway routes around silo-{victim + 1} ({watch.Elapsed.TotalSeconds:F1} s after the kill, checked once the run was over)");
+        }
+        finally
+        {
+            if (victim >= 0)
+            {
+                await RestoreAsync(victim);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SiloStoppedWithSigterm_EndsItsStreamsAndExitsQuickly_WithEveryAcknowledgedEventExactlyOnce()
+    {
+        var victim = -1;
+        var exitTime = TimeSpan.Zero;
+        try
+        {
+            var figures = await TrafficRun.RunAsync(cluster, "term", async run =>
+            {
+                victim = await BusiestSiloAsync(run.Topics);
+                exitTime = await cluster.Silos[victim].TerminateAsync(TimeSpan.FromSeconds(30));
+                output.WriteLine($"SIGTERM silo-{victim + 1}: exited after {exitTime.TotalSeconds:F1} s");
+            }, output);
+
+            AssertExactlyOnce(figures);
+            Assert.True(figures.Reconnects > 0, "the stopped silo's subscribers reconnected");
+            Assert.True(exitTime < TimeSpan.FromSeconds(25), $"the silo took {exitTime} to exit");
+        }
+        finally
+        {
+            if (victim >= 0)
+            {
+                await RestoreAsync(victim);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task StoreRestarted_PublishesFailWhileItIsDown_AndNothingAcknowledgedIsLost()
+    {
+        TrafficFigures figures;
+        try
+        {
+            try
+            {
+            figures = await TrafficRun.RunAsync(cluster, "store", async run =>
+            {
+                await cluster.Store.KillAsync();
+                var attempts = run.Attempts;
+                var acknowledged = run.AcknowledgedCount;
+                await Eventually.TrueAsync(() => run.Attempts >= attempts + 20, "publishers keep retrying while the store is down");
+                Assert.InRange(run.AcknowledgedCount, acknowledged, acknowledged + 8); // at most the ones in flight
+                await cluster.Store.StartAsync();
+                output.WriteLine($"store down for {run.Attempts - attempts} publish attempts, then restarted");
+            }, output);
+            }
+            catch
+            {
+                output.WriteLine(cluster.RecentOutput);
+                throw;
+            }
+        }
+        finally
+        {
+            if (cluster.Store.ProcessId is null)
+            {
+                await cluster.Store.StartAsync();
+            }
+        }
+
+        AssertExactlyOnce(figures);
+        Assert.True(figures.Published > figures.Acknowledged, "some publishes were refused while the store was down");
+    }
+
+    [Fact]
+    public async Task ResumeOnADifferentSilo_IsExact_AndEventsPublishedAnywhereReachEverySilo()
+    {
+        var topic = Publisher.NewTopic("elsewhere");
+        using var silo1 = cluster.CreateSiloClient(0);
+        using var silo2 = cluster.CreateSiloClient(1);
+        using var silo3 = cluster.CreateSiloClient(2);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await silo1.PublishAsync(topic, $"e{i}"));
+        }
+
+        await using (var first = await SseTestClient.ConnectAsync(silo1, topic, lastEventId: ResumeKeywords.Earliest))
+        {
+            Assert.Equal(ids.Take(3), (await first.TakeAsync(3)).Select(e => e.EventId));
+        }
+
+        // The same client comes back through another silo, and a third silo has a live subscriber: at least
+        // one of them is not where the topic's grain lives.
+        await using var resumed = await SseTestClient.ConnectAsync(silo2, topic, lastEventId: ids[2]);
+        await using var live = await SseTestClient.ConnectAsync(silo3, topic);
+        Assert.Equal(ids.Skip(3), (await resumed.TakeAsync(2)).Select(e => e.EventId));
+
+        var later = await silo1.PublishAsync(topic, "later");
+        Assert.Equal(later, (await resumed.NextAsync()).EventId);
+        Assert.Equal(later, (await live.NextAsync()).EventId);
+    }
+
+    [Fact]
+    public async Task IdempotentRetry_OnAnotherSilo_CreatesOneEvent()
+    {
+        var topic = Publisher.NewTopic("retry-elsewhere");
+        using var silo1 = cluster.CreateSiloClient(0);
+        using var silo2 = cluster.CreateSiloClient(1);
+        using var silo3 = cluster.CreateSiloClient(2);
+
+        var first = await silo1.PublishAsync(topic, "charge", idempotencyKey: "payment-1");
+        using var second = await silo2.PublishRawAsync(topic, "charge", idempotencyKey: "payment-1");
+        using var third = await silo3.PublishRawAsync(topic, "charge", idempotencyKey: "payment-1");
+
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Contains(first, await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(first, await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(Publisher.SequenceOf(first) + 1, Publisher.SequenceOf(await silo3.PublishAsync(topic, "next")));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class UsesNotifyCluster : ICollectionFixture<NotifyCluster>
+{
+    public const string Name = "A three-silo cluster with a Garnet store and the gateway";
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Net.Http.Json;
+
+namespace Notify.Tests.Fixtures;
+
+/// <summary>
+/// The cluster as it runs in production, on loopback: a Garnet store, three silo processes using it for
+/// Orleans clustering, stream pub-sub state and the topics, and the YARP gateway in front of them.
+/// </summary>
+public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
+{
+    public const int SiloCount = 3;
+
+    private readonly string _clusterId = $"notify-tests-{Guid.NewGuid():N}";
+    private readonly List<(NotifyProcess Process, int HttpPort, int SiloPort)> _silos = [];
+    private NotifyProcess _gateway = null!;
+
+    public GarnetServer Store { get; } = new();
+
+    /// <summary>The load balancer's address.</summary>
+    public Uri GatewayAddress { get; private set; } = null!;
+
+    public IReadOnlyList<NotifyProcess> Silos => [.. _silos.Select(s => s.Process)];
+
+    /// <summary>A silo's own address (bypassing the load balancer).</summary>
+    public Uri SiloAddress(int index) => new($"http://127.0.0.1:{_silos[index].HttpPort}/");
+
+    public HttpClient CreateGatewayClient() => new() { BaseAddress = GatewayAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+    public HttpClient CreateSiloClient(int index) => new() { BaseAddress = SiloAddress(index), Timeout = Timeout.InfiniteTimeSpan };
+
+    public async Task InitializeAsync()
+    {
+        await Store.StartAsync();
+        for (var i = 0; i < SiloCount; i++)
+        {
+            var (port, siloPort) = (FreePort.Next(), FreePort.Next());
+            _silos.Add((new NotifyProcess($"silo-{i + 1}", "Notify.Api", SiloEnvironment(port, siloPort)), port, siloPort));
+        }
+
+        foreach (var (silo, _, _) in _silos)
+        {
+            silo.Start();
+        }
+
+        for (var i = 0; i < SiloCount; i++)
+        {
+            await WaitUntilHealthyAsync(SiloAddress(i), _silos[i].Process);
+        }
+
+        var gatewayPort = FreePort.Next();
+        var gatewayEnvironment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{gatewayPort}",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        for (var i = 0; i < SiloCount; i++)
+        {
+            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = SiloAddress(i).ToString();
+        }
+
+        _gateway = new NotifyProcess("gateway", "Notify.Gateway", gatewayEnvironment);
+        _gateway.Start();
+        GatewayAddress = new Uri($"http://127.0.0.1:{gatewayPort}/");
+        await WaitUntilHealthyAsync(GatewayAddress, _gateway);
+        await WaitUntilTheGatewayRoutesToAsync(Enumerable.Range(0, SiloCount).ToList());
+    }
+
+    /// <summary>Restarts a stopped silo on its old port; it joins the cluster again.</summary>
+    public async Task RestartSiloAsync(int index)
+    {
+        var (old, port, siloPort) = _silos[index];
+        await old.DisposeAsync();
+        var silo = new NotifyProcess(old.Name, "Notify.Api", SiloEnvironment(port, siloPort));
+        _silos[index] = (silo, port, siloPort);
+        silo.Start();
+        await WaitUntilHealthyAsync(SiloAddress(index), silo);
+    }
+
+    /// <summary>Waits until requests through the gateway reach exactly the given silos.</summary>
+    public async Task WaitUntilTheGatewayRoutesToAsync(IReadOnlyCollection<int> silos)
+    {
+        var expected = silos.ToHashSet();
+        using var http = CreateGatewayClient();
+        await Eventually.TrueAsync(async () =>
+        {
+            var seen = new HashSet<int>();
+            for (var i = 0; i < 30; i++)
+            {
+                try
+                {
+                    using var response = await http.GetAsync("silo");
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        return false;
+                    }
+
+                    seen.Add(await SiloIndexOfAsync(response));
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }
+
+            return seen.SetEquals(expected);
+        }, $"the gateway routes to silos {string.Join(", ", silos.Select(i => i + 1))} only", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Which silo answered a <c>GET /silo</c>, by its HTTP port.</summary>
+    public async Task<int> SiloIndexOfAsync(HttpResponseMessage response)
+    {
+        var status = await response.Content.ReadFromJsonAsync<SiloStatus>();
+        return _silos.FindIndex(s => status!.Address.StartsWith($"S127.0.0.1:{s.SiloPort}:", StringComparison.Ordinal));
+    }
+
+    /// <summary>The silos' SSE connections on a topic, per silo index.</summary>
+    public async Task<int[]> ConnectionsAsync(string topic)
+    {
+        var counts = new int[SiloCount];
+        for (var i = 0; i < SiloCount; i++)
+        {
+            if (_silos[i].Process.ProcessId is null)
+            {
+                continue;
+            }
+
+            using var http = CreateSiloClient(i);
+            var status = await http.GetFromJsonAsync<SiloStatus>("silo");
+            counts[i] = status!.Topics.GetValueOrDefault(topic);
+        }
+
+        return counts;
+    }
+
+    /// <summary>What the processes wrote last, for failure messages.</summary>
+    public string RecentOutput => string.Join('\n', _silos.Select(s => s.Process.RecentOutput).Append(_gateway?.RecentOutput ?? ""));
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        foreach (var (silo, _, _) in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await Store.DisposeAsync();
+    }
+
+    private Dictionary<string, string> SiloEnvironment(int httpPort, int siloPort) => new()
+    {
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+        ["ConnectionStrings__store"] = Store.ConnectionString,
+        ["Orleans__ClusterId"] = _clusterId,
+        ["Orleans__ServiceId"] = "notify-tests",
+        ["Orleans__Clustering__ProviderType"] = "Redis",
+        ["Orleans__Clustering__ServiceKey"] = "store",
+        ["Orleans__GrainStorage__PubSubStore__ProviderType"] = "Redis",
+        ["Orleans__GrainStorage__PubSubStore__ServiceKey"] = "store",
+        ["Orleans__Streaming__TopicStreams__ProviderType"] = "DoorbellMemory",
+        ["Orleans__Endpoints__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+        ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    private static async Task WaitUntilHealthyAsync(Uri address, NotifyProcess process)
+    {
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        string? lastAnswer = null;
+        try
+        {
+        await Eventually.TrueAsync(async () =>
+        {
+            if (process.ProcessId is null)
+            {
+                throw new InvalidOperationException($"{process.Name} exited while starting:\n{process.RecentOutput}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("health");
+                lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                lastAnswer = exception.Message;
+                return false;
+            }
+        }, $"{process.Name} is healthy", TimeSpan.FromSeconds(90));
+        }
+        catch (Exception exception) when (exception is not InvalidOperationException)
+        {
+            throw new TimeoutException($"{process.Name} is not healthy (last answer: {lastAnswer}):\n{process.RecentOutput}", exception);
+        }
+    }
+
+    private sealed record SiloStatus(string Address, string Name, int Connections, Dictionary<string, int> Topics);
+}
