@@ -29,6 +29,9 @@ var silos = Enumerable.Range(1, siloCount)
         .WaitFor(store)
         // Otherwise a silo may advertise another of the machine's addresses.
         .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
+        // Declare a stopped silo dead within seconds, so its grains move quickly (Orleans' defaults are cautious).
+        .WithEnvironment("Orleans__Membership__ProbeTimeout", "00:00:02")
+        .WithEnvironment("Orleans__Membership__NumMissedProbesLimit", "2")
         .WithHttpHealthCheck("/health"))
     .ToList();
 

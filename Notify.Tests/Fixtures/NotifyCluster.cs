@@ -77,7 +77,10 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         await WaitUntilHealthyAsync(SiloAddress(index), silo);
     }
 
-    /// <summary>Waits until requests through the gateway reach exactly the given silos.</summary>
+    /// <summary>
+    /// Waits until requests through the gateway reach exactly the given silos. Open streams through the gateway
+    /// skew its balancing (it prefers the silo with fewer requests in flight): close them first.
+    /// </summary>
     public async Task WaitUntilTheGatewayRoutesToAsync(IReadOnlyCollection<int> silos)
     {
         var expected = silos.ToHashSet();
@@ -167,6 +170,9 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         ["Orleans__Endpoints__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
         ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+        // Declare a killed silo dead in seconds rather than tens of seconds (as the AppHost does).
+        ["Orleans__Membership__ProbeTimeout"] = "00:00:02",
+        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
         ["Logging__LogLevel__Default"] = "Warning",
     };
 

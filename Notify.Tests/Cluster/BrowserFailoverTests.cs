@@ -1,0 +1,92 @@
+using Microsoft.Playwright;
+using Notify.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace Notify.Tests.Cluster;
+
+/// <summary>
+/// The user's own client: a real browser (Debian's Chromium, driven by Playwright) opens the demo page through the
+/// load balancer; the silo serving its EventSource is killed; the browser's own reconnect, with the Last-Event-ID
+/// it keeps itself, lands on another silo and the page ends with every event exactly once.
+/// </summary>
+[Collection(UsesNotifyCluster.Name)]
+public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelper output)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task DemoPage_ResumesThroughTheGateway_AfterItsSiloIsKilled()
+    {
+        Assert.True(File.Exists(Chromium), $"The browser test needs Debian's Chromium at {Chromium}: apt-get install chromium (bash .ci/run does).");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+        var topic = Publisher.NewTopic("browser");
+        using var http = cluster.CreateGatewayClient();
+        var victim = -1;
+        try
+        {
+            await page.GotoAsync(new Uri(cluster.GatewayAddress, $"?topic={topic}&connect=1").ToString());
+            await page.WaitForSelectorAsync("#state.open", new PageWaitForSelectorOptions { Timeout = 60_000 });
+
+            var acknowledged = new List<string>();
+            for (var i = 0; i < 5; i++)
+            {
+                acknowledged.Add(await http.PublishUntilAcknowledgedAsync(topic, $"before {i}", $"{topic}/{i}", () => { }, TimeSpan.FromSeconds(60)));
+            }
+
+            await WaitForEventsAsync(page, acknowledged);
+
+            var connections = await cluster.ConnectionsAsync(topic);
+            victim = Array.IndexOf(connections, 1);
+            Assert.True(victim >= 0, $"one silo holds the page's stream: {string.Join(", ", connections)}");
+            await cluster.Silos[victim].KillAsync();
+            output.WriteLine($"killed silo-{victim + 1}, which served the page");
+
+            for (var i = 5; i < 10; i++)
+            {
+                acknowledged.Add(await http.PublishUntilAcknowledgedAsync(topic, $"after {i}", $"{topic}/{i}", () => { }, TimeSpan.FromSeconds(90)));
+            }
+
+            var shown = await WaitForEventsAsync(page, acknowledged);
+            Assert.Equal(acknowledged, shown);
+            var log = await page.Locator("#connections li").AllInnerTextsAsync();
+            output.WriteLine(string.Join('\n', log));
+            Assert.Contains(log, line => line.Contains($"reconnected, resuming after {acknowledged[4]}", StringComparison.Ordinal));
+            Assert.Equal(0, await page.Locator("#events li[data-type='notify.reset']").CountAsync());
+            var now = await cluster.ConnectionsAsync(topic);
+            Assert.Equal(1, now.Sum());
+            Assert.Equal(0, now[victim]);
+        }
+        catch
+        {
+            output.WriteLine(string.Join('\n', await page.Locator("#connections li").AllInnerTextsAsync()));
+            output.WriteLine(string.Join('\n', await page.Locator("#events li").AllInnerTextsAsync()));
+            output.WriteLine(cluster.RecentOutput);
+            throw;
+        }
+        finally
+        {
+            // Close the page first: its open stream would make the gateway avoid one silo while routing is checked.
+            await page.CloseAsync();
+            if (victim >= 0)
+            {
+                await cluster.RestartSiloAsync(victim);
+                await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+            }
+        }
+    }
+
+    /// <summary>Waits until the page lists at least the given events; returns the ids it lists.</summary>
+    private static async Task<List<string>> WaitForEventsAsync(IPage page, List<string> ids)
+    {
+        var events = page.Locator("#events li[data-type='message']");
+        await Eventually.TrueAsync(async () => await events.CountAsync() >= ids.Count, $"the page shows {ids.Count} events", TimeSpan.FromSeconds(60));
+        return [.. await events.EvaluateAllAsync<string[]>("items => items.map(item => item.dataset.id)")];
+    }
+}
