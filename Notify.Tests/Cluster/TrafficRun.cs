@@ -25,7 +25,7 @@ internal sealed class TrafficRun
 
     public static async Task<TrafficFigures> RunAsync(
         NotifyCluster cluster, string name, Func<TrafficRun, Task> disruptAsync, ITestOutputHelper output,
-        int topicCount = 8, int subscribersPerTopic = 2, int eventsPerTopic = 150)
+        int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200)
     {
         var run = new TrafficRun([.. Enumerable.Range(0, topicCount).Select(i => Publisher.NewTopic($"{name}{i}"))]);
         using var subscribeClient = cluster.CreateGatewayClient();
