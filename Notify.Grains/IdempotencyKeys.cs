@@ -32,6 +32,12 @@ internal sealed class IdempotencyKeys(TimeSpan window, int maxKeys)
         }
     }
 
+    public void Clear()
+    {
+        _positions.Clear();
+        _expiry.Clear();
+    }
+
     private void Forget(DateTimeOffset now)
     {
         while (_expiry.TryPeek(out var oldest) && oldest.ExpiresAt <= now)

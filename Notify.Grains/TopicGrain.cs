@@ -32,6 +32,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private readonly RecentEventBuffer _buffer;
     private readonly IdempotencyKeys _idempotencyKeys;
     private string _epoch = "";
+    private bool _stale; // the in-memory copy may lack stored events: reload before the next publish
     private IAsyncStream<TopicEvent> _stream = null!;
 
     public TopicGrain(
@@ -63,7 +64,13 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var state = await _log.LoadAsync(Topic, EventPosition.NewEpoch(), _time.GetUtcNow(), cancellationToken);
+        if (state.Epoch != _epoch)
+        {
+            _idempotencyKeys.Clear(); // they name positions of a history that is gone
+        }
+
         _epoch = state.Epoch;
+        _stale = false;
         var contiguous = state.Events.Count > 0 && state.Events[^1].Position.Sequence == state.LastSequence;
         _buffer.Reset(contiguous ? state.Events[0].Position.Sequence - 1 : state.LastSequence);
         if (contiguous)
@@ -78,6 +85,11 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     public async Task<PublishResult> PublishAsync(PublishRequest request)
     {
         ArgumentNullException.ThrowIfNull(request.Data);
+        if (_stale)
+        {
+            await LoadAsync(CancellationToken.None);
+        }
+
         var now = _time.GetUtcNow();
         if (request.IdempotencyKey is { } key && _idempotencyKeys.TryGet(key, now, out var earlier))
         {
@@ -94,6 +106,13 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
         if (appended.Replayed)
         {
+            if (appended.Position.Epoch != _epoch || appended.Position.Sequence > Head.Sequence)
+            {
+                // The first attempt was stored although it failed here (its answer was lost): load it, so readers
+                // and silos see it (they notice the new head and read it from this grain).
+                await ReloadAfterStoringAsync(expected, appended.Position);
+            }
+
             return new PublishResult(appended.Position, Replayed: true);
         }
 
@@ -105,10 +124,10 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
         else
         {
-            // Someone else wrote to this topic's log (a second activation during a failover), or the log lost
-            // the history and started a new epoch: take the log's view, which includes this event.
-            LogReloading(Topic, expected, appended.Position);
-            await LoadAsync(CancellationToken.None);
+            // Someone else wrote to this topic's log (a second activation during a failover), an earlier attempt was
+            // stored without an answer, or the log lost the history and started a new epoch: take the log's view,
+            // which includes this event.
+            await ReloadAfterStoringAsync(expected, appended.Position);
         }
 
         if (!_log.IsDurable)
@@ -130,6 +149,21 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
 
         return new PublishResult(topicEvent.Position, Replayed: false);
+    }
+
+    /// <summary>Reloads after a stored event; if that fails, the publish still stands and the next one reloads.</summary>
+    private async Task ReloadAfterStoringAsync(EventPosition expected, EventPosition stored)
+    {
+        LogReloading(Topic, expected, stored);
+        try
+        {
+            await LoadAsync(CancellationToken.None);
+        }
+        catch (TopicLogUnavailableException exception)
+        {
+            _stale = true;
+            LogReloadFailed(exception, Topic);
+        }
     }
 
     public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default)
@@ -158,6 +192,9 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Topic {Topic} activated at {Head}")]
     private partial void LogActivated(string topic, EventPosition head);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not reload from the log; the next publish retries")]
+    private partial void LogReloadFailed(Exception exception, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: expected to store {Expected} but the log gave {Actual}; reloading the topic from its log")]
     private partial void LogReloading(string topic, EventPosition expected, EventPosition actual);

@@ -68,7 +68,15 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
         catch
         {
-            await _subscription.UnsubscribeAsync();
+            try
+            {
+                await _subscription.UnsubscribeAsync();
+            }
+            catch (Exception exception)
+            {
+                LogUnsubscribeFailed(exception, Topic); // the start's own failure is the one that matters
+            }
+
             throw;
         }
 

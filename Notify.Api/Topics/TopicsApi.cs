@@ -134,9 +134,10 @@ public static partial class TopicsApi
                 throw;
             }
         }
-        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested
-            && (OrleansFailures.IsUnavailable(exception) || services.Lifetime.ApplicationStopping.IsCancellationRequested))
+        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
         {
+            // Whatever failed (the cluster, the store holding stream subscriptions, the silo stopping), the client
+            // can only retry, and a retry-only stream is the one answer EventSource retries.
             LogStreamAborted(services.Logger, exception, topic, resumeFrom.Kind.ToString());
             StartEventStream(context);
             await connection.EndSoonAsync(ReconnectSoon());

@@ -10,14 +10,15 @@ namespace Notify.Grains.Storage;
 /// </summary>
 /// <remarks>
 /// Per topic, all in one hash slot (<c>{topic}</c>): a hash <c>notify:{t}:meta</c> (epoch, last position,
-/// bytes held), a list <c>notify:{t}:events</c> (one entry per buffered event, oldest first) and a string
-/// per idempotency key. Appending is one script: remember the idempotency key, push the event, advance the
-/// position, trim from the front by count, bytes and age. Its cost does not depend on how much the topic
+/// bytes held), a list <c>notify:{t}:events</c> (one entry per buffered event, oldest first), and the
+/// idempotency keys (a hash, and a list of them in expiry order, bounded by age and count). Appending is
+/// one script: remember the idempotency key, push the event, advance the position, trim from the front
+/// by count, bytes and age. Its cost does not depend on how much the topic
 /// holds (each trimmed event is popped once). A script runs atomically on Redis; Garnet needs
 /// <c>--lua-transaction-mode</c> to run it in isolation, and may persist only part of a script cut short
 /// by a crash, so the writes are ordered to make any part a consistent state.
 /// <para>
-/// Entries are <c>{sequence} {published-at, unix ms} {type length} {type}{data}</c>, binary-safe.
+/// Entries are <c>{sequence} {published-at, unix ms} {key length} {type length} {key}{type}{data}</c>, binary-safe.
 /// When the meta hash is missing (a new topic, an emptied store, or a topic idle past its retention), a new
 /// epoch starts, so no old position is ever reused.
 /// </para>
@@ -32,10 +33,10 @@ public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOp
           local bytes = tonumber(redis.call('HGET', meta, 'bytes') or '0')
           while len > keep do
             local head = redis.call('LINDEX', events, 0)
-            local time, typeLength, body = string.match(head, '^%d+ (%d+) (%d+) ()')
+            local time, keyLength, body = string.match(head, '^%d+ (%d+) (%d+) %d+ ()')
             if len > maxEvents or bytes > maxBytes or tonumber(time) <= cutoff then
               redis.call('LPOP', events)
-              bytes = redis.call('HINCRBY', meta, 'bytes', -(#head - body + 1))
+              bytes = redis.call('HINCRBY', meta, 'bytes', -(#head - body + 1 - tonumber(keyLength)))
               len = len - 1
             else
               break
@@ -64,35 +65,69 @@ public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOp
         """;
 
     // KEYS: meta, events. ARGV: newEpoch, now, maxEvents, maxAge, maxBytes, retention.
+    // A topic that never had an event keeps its epoch only as long as an event would stay (reads cost the store little).
     private const string LoadScript = Functions + "\n" + """
         local epoch = start(KEYS[1], KEYS[2], ARGV[1])
         trim(KEYS[1], KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[2]) - tonumber(ARGV[4]), 0)
-        redis.call('PEXPIRE', KEYS[1], ARGV[6])
-        return { epoch, tostring(last(KEYS[1], KEYS[2])), redis.call('LRANGE', KEYS[2], 0, -1) }
+        local lastSequence = last(KEYS[1], KEYS[2])
+        redis.call('PEXPIRE', KEYS[1], lastSequence == 0 and ARGV[4] or ARGV[6])
+        return { epoch, tostring(lastSequence), redis.call('LRANGE', KEYS[2], 0, -1) }
         """;
 
-    // KEYS: meta, events, idempotency key. ARGV: newEpoch, now, maxEvents, maxAge, maxBytes, retention,
-    // idempotency window, has key ('1'/'0'), type, data.
-    // Order of writes: the idempotency key (naming the position about to be written), the event, the counter.
-    // A retry after a crash then finds the key: its event is there (answer it) or not yet (write it now).
+    // KEYS: meta, events, idempotency keys (hash: key -> "expires epoch:sequence"), their order (list of "expires key").
+    // ARGV: newEpoch, now, maxEvents, maxAge, maxBytes, retention, idempotency window, key ('' for none), type, data,
+    // most idempotency keys.
+    // Order of writes: the idempotency key (naming the position about to be written), the event (carrying its key), the
+    // counter. A retry after a crash finds the key: if the event at its position is there and carries the key, it is
+    // answered; otherwise (never written, or the position went to another publish meanwhile) the event is written now.
     private const string AppendScript = Functions + "\n" + """
-        local meta, events = KEYS[1], KEYS[2]
+        local meta, events, keys, order = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+        local now = tonumber(ARGV[2])
         local epoch = start(meta, events, ARGV[1])
-        local sequence = last(meta, events) + 1
-        if ARGV[8] == '1' then
-          local prior = redis.call('GET', KEYS[3])
+        local lastSequence = last(meta, events)
+        local sequence = lastSequence + 1
+        local key = ARGV[8]
+        local count = redis.call('LLEN', order)
+        while count > 0 do
+          local oldest = redis.call('LINDEX', order, 0)
+          local expires, name = string.match(oldest, '^(%d+) (.*)$')
+          if tonumber(expires) > now and count <= tonumber(ARGV[11]) then break end
+          redis.call('LPOP', order)
+          local current = redis.call('HGET', keys, name)
+          if current and string.match(current, '^(%d+) ') == expires then redis.call('HDEL', keys, name) end
+          count = count - 1
+        end
+        if key ~= '' then
+          local prior = redis.call('HGET', keys, key)
           if prior then
-            local priorEpoch, priorSequence = string.match(prior, '^(.*):(%d+)$')
-            if priorEpoch == epoch and tonumber(priorSequence) < sequence then return { epoch, prior, 1 } end
+            local priorEpoch, priorSequence = string.match(prior, '^%d+ (.*):(%d+)$')
+            priorSequence = tonumber(priorSequence)
+            if priorEpoch == epoch and priorSequence <= lastSequence then
+              local owner = key
+              local head = redis.call('LINDEX', events, 0)
+              if head then
+                local first = tonumber(string.match(head, '^(%d+) '))
+                if priorSequence >= first then
+                  local entry = redis.call('LINDEX', events, priorSequence - first)
+                  local keyLength, body = string.match(entry, '^%d+ %d+ (%d+) %d+ ()')
+                  owner = string.sub(entry, body, body + tonumber(keyLength) - 1)
+                end
+              end
+              if owner == key then return { epoch, priorEpoch .. ':' .. priorSequence, 1 } end
+            end
           end
-          redis.call('SET', KEYS[3], epoch .. ':' .. sequence, 'PX', ARGV[7])
+          local expires = now + tonumber(ARGV[7])
+          redis.call('HSET', keys, key, expires .. ' ' .. epoch .. ':' .. sequence)
+          redis.call('RPUSH', order, expires .. ' ' .. key)
+          redis.call('PEXPIRE', keys, ARGV[7])
+          redis.call('PEXPIRE', order, ARGV[7])
         end
         if redis.call('EXISTS', events) == 0 then redis.call('HSET', meta, 'bytes', 0) end
         local eventType, data = ARGV[9], ARGV[10]
-        redis.call('RPUSH', events, sequence .. ' ' .. ARGV[2] .. ' ' .. #eventType .. ' ' .. eventType .. data)
+        redis.call('RPUSH', events, sequence .. ' ' .. ARGV[2] .. ' ' .. #key .. ' ' .. #eventType .. ' ' .. key .. eventType .. data)
         redis.call('HSET', meta, 'last', sequence)
         redis.call('HINCRBY', meta, 'bytes', #eventType + #data)
-        trim(meta, events, tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[2]) - tonumber(ARGV[4]), 1)
+        trim(meta, events, tonumber(ARGV[3]), tonumber(ARGV[5]), now - tonumber(ARGV[4]), 1)
         redis.call('PEXPIRE', events, ARGV[4])
         redis.call('PEXPIRE', meta, ARGV[6])
         return { epoch, tostring(sequence), 0 }
@@ -124,14 +159,13 @@ public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOp
 
     public async Task<TopicLogAppend> AppendAsync(string topic, TopicLogEntry entry, CancellationToken cancellationToken = default)
     {
-        var hasKey = entry.IdempotencyKey is not null;
         var result = await EvaluateAsync(
             AppendScript,
-            [MetaKey(topic), EventsKey(topic), IdempotencyKey(topic, entry.IdempotencyKey ?? "")],
+            [MetaKey(topic), EventsKey(topic), IdempotencyKeysKey(topic), IdempotencyOrderKey(topic)],
             [
                 entry.NewEpoch, entry.PublishedAt.ToUnixTimeMilliseconds(), _options.BufferMaxEvents, Milliseconds(_options.BufferMaxAge),
                 _options.BufferMaxBytes, Milliseconds(_options.HistoryRetention), Milliseconds(_options.IdempotencyWindow),
-                hasKey ? "1" : "0", entry.Type ?? "", entry.Data,
+                entry.IdempotencyKey ?? "", entry.Type ?? "", entry.Data, _options.IdempotencyMaxKeys,
             ],
             cancellationToken);
 
@@ -150,20 +184,33 @@ public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOp
             var result = await redis.GetDatabase().ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken);
             return (RedisResult[])result!;
         }
-        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
+            || (exception is RedisServerException && IsTransient(exception.Message)))
         {
             // Not wrapped: the exception crosses silos, and Orleans cannot serialize StackExchange.Redis' exceptions.
             throw new TopicLogUnavailableException($"The topic store cannot be reached: {exception.Message}");
         }
     }
 
-    /// <summary>Decodes <c>{sequence} {unix ms} {type length} {type}{data}</c>.</summary>
+    /// <summary>
+    /// Server errors that say "not now" (loading its data, a read-only replica after a failover, out of memory,
+    /// a busy script, a cluster reconfiguring) rather than "this request is wrong".
+    /// </summary>
+    private static bool IsTransient(string message) =>
+        message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("READONLY", StringComparison.Ordinal)
+        || message.StartsWith("BUSY", StringComparison.Ordinal) || message.StartsWith("OOM", StringComparison.Ordinal)
+        || message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+        || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal);
+
+    /// <summary>Decodes <c>{sequence} {unix ms} {key length} {type length} {key}{type}{data}</c>.</summary>
     internal static TopicEvent Decode(string epoch, byte[] entry)
     {
         var span = entry.AsSpan();
         var sequence = ReadNumber(ref span);
         var publishedAt = ReadNumber(ref span);
+        var keyLength = (int)ReadNumber(ref span);
         var typeLength = (int)ReadNumber(ref span);
+        span = span[keyLength..];
         var type = typeLength == 0 ? null : Encoding.UTF8.GetString(span[..typeLength]);
         return new TopicEvent(new EventPosition(epoch, sequence), type, span[typeLength..].ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(publishedAt));
     }
@@ -182,5 +229,7 @@ public sealed class RedisTopicLog(IConnectionMultiplexer redis, IOptions<TopicOp
 
     private static RedisKey EventsKey(string topic) => $"notify:{{{topic}}}:events";
 
-    private static RedisKey IdempotencyKey(string topic, string key) => $"notify:{{{topic}}}:idem:{key}";
+    private static RedisKey IdempotencyKeysKey(string topic) => $"notify:{{{topic}}}:idempotency";
+
+    private static RedisKey IdempotencyOrderKey(string topic) => $"notify:{{{topic}}}:idempotency-order";
 }

@@ -2,11 +2,14 @@ extern alias AppHostAssembly;
 
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Notify.Tests.Fixtures;
 
 namespace Notify.Tests.AppHost;
 
-/// <summary>The whole system as <c>dotnet run --project AppHost</c> starts it: the real orchestrator and a real silo process.</summary>
+/// <summary>The whole system as <c>dotnet run --project AppHost</c> starts it: the real orchestrator, store, silos and gateway.</summary>
+[Collection(RunsTheAppHost.Name)]
 public sealed class AppHostTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -19,6 +22,8 @@ public sealed class AppHostTests
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHostAssembly::Projects.AppHost>(
             [$"--Notify:GatewayPort={FreePort.Next()}", $"--Notify:StoreDirectory={storeDirectory.FullName}"],
             timeout.Token);
+        // The orchestrator's health checks fail, as they should, while resources start and stop: not worth printing.
+        builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
         foreach (var resource in new[] { "store", "silo-1", "silo-2", "silo-3", "gateway" })
@@ -47,4 +52,11 @@ public sealed class AppHostTests
         await app.StopAsync(timeout.Token);
         storeDirectory.Delete(recursive: true);
     }
+}
+
+/// <summary>Alone, after the other tests: the AppHost starts a whole cluster of processes.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsTheAppHost
+{
+    public const string Name = "The AppHost";
 }

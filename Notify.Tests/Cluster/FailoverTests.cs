@@ -19,6 +19,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         Assert.Equal(0, figures.Duplicated);
         Assert.Equal(0, figures.OutOfOrder);
         Assert.Equal(0, figures.Resets);
+        Assert.Equal(0, figures.Refusals); // EventSource would have given up on any answer but a 200 stream
         Assert.Equal(figures.Acknowledged * 2, figures.Delivered); // two subscribers per topic
     }
 
@@ -114,7 +115,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
                 var attempts = run.Attempts;
                 var acknowledged = run.AcknowledgedCount;
                 await Eventually.TrueAsync(() => run.Attempts >= attempts + 20, "publishers keep retrying while the store is down");
-                Assert.InRange(run.AcknowledgedCount, acknowledged, acknowledged + 8); // at most the ones in flight
+                Assert.InRange(run.AcknowledgedCount, acknowledged, acknowledged + run.Topics.Count); // at most the ones in flight
                 await cluster.Store.StartAsync();
                 output.WriteLine($"store down for {run.Attempts - attempts} publish attempts, then restarted");
             }, output);
@@ -185,7 +186,8 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Alone, after the other tests: three silos, a store, a gateway and a browser are a lot for two cores.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class UsesNotifyCluster : ICollectionFixture<NotifyCluster>
 {
     public const string Name = "A three-silo cluster with a Garnet store and the gateway";

@@ -92,16 +92,16 @@ internal sealed class TrafficRun
         var positionsPerPublish = _acknowledged.Values.Sum(ids => ids.Count - ids.Select(Publisher.SequenceOf).Distinct().Count());
         return new TrafficFigures(
             Attempts, AcknowledgedCount, delivered, subscribers.Count, missing, duplicated + positionsPerPublish, outOfOrder, resets,
-            subscribers.Sum(s => s.Connections - 1));
+            subscribers.Sum(s => s.Connections - 1), subscribers.Sum(s => s.Refusals));
     }
 }
 
 /// <summary>The outcome of a <see cref="TrafficRun"/>.</summary>
 internal sealed record TrafficFigures(
-    int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects)
+    int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects, int Refusals)
 {
     public override string ToString() =>
         $"events published {Published} (attempts, retries included), acknowledged {Acknowledged}, delivered {Delivered} " +
         $"to {Subscribers} subscribers, missing {Missing}, duplicated {Duplicated}, out of order {OutOfOrder}, " +
-        $"notify.reset {Resets}, reconnects {Reconnects}";
+        $"notify.reset {Resets}, reconnects {Reconnects}, subscribe answers other than a 200 stream {Refusals}";
 }

@@ -34,6 +34,9 @@ public sealed class ResumingSubscriber : IAsyncDisposable
     /// <summary>How many times a stream was opened (1 + reconnects).</summary>
     public int Connections { get; private set; }
 
+    /// <summary>Answers that were not a 200 event stream (a browser's EventSource stops for good on those).</summary>
+    public int Refusals { get; private set; }
+
     public IReadOnlyList<SseItem<string>> Received
     {
         get
@@ -63,7 +66,11 @@ public sealed class ResumingSubscriber : IAsyncDisposable
                 }
 
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _stop.Token);
-                if (response.IsSuccessStatusCode)
+                if (response.StatusCode != System.Net.HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+                {
+                    Refusals++;
+                }
+                else
                 {
                     Connections++;
                     var parser = SseParser.Create(await response.Content.ReadAsStreamAsync(_stop.Token));

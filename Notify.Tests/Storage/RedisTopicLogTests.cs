@@ -144,7 +144,7 @@ public sealed class RedisTopicLogTests : IAsyncLifetime
         var before = await _log.AppendAsync(topic, Entry("before", T0));
 
         // A crash persisted the script's first write only: the key names position 2, which was never written.
-        await _redis.GetDatabase().StringSetAsync($"notify:{{{topic}}}:idem:k1", before.Position.Next.ToString());
+        await ReserveKeyAsync(topic, "k1", before.Position.Next);
         var retry = await _log.AppendAsync(topic, Entry("the event", T0, key: "k1"));
         var again = await _log.AppendAsync(topic, Entry("the event", T0, key: "k1"));
 
@@ -156,13 +156,52 @@ public sealed class RedisTopicLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterACrashThatKeptOnlyTheIdempotencyKey_AnotherPublishTakingThePosition_DoesNotAnswerTheRetry()
+    {
+        var topic = Publisher.NewTopic("log");
+        var before = await _log.AppendAsync(topic, Entry("before", T0));
+        await ReserveKeyAsync(topic, "k1", before.Position.Next);
+
+        // Before the retry, another publish gets position 2.
+        var other = await _log.AppendAsync(topic, Entry("someone else", T0, key: "k2"));
+        var retry = await _log.AppendAsync(topic, Entry("the event", T0, key: "k1"));
+
+        Assert.Equal(before.Position.Next, other.Position);
+        Assert.False(retry.Replayed);
+        Assert.Equal(other.Position.Next, retry.Position);
+        Assert.Equal(["before", "someone else", "the event"], (await _log.LoadAsync(topic, "unused", T0)).Events.Select(e => Encoding.UTF8.GetString(e.Data)));
+    }
+
+    [Fact]
+    public async Task IdempotencyKeys_AreForgottenAfterTheWindow()
+    {
+        var topic = Publisher.NewTopic("log");
+        var first = await _log.AppendAsync(topic, Entry("pay", T0, key: "k"));
+
+        var later = await _log.AppendAsync(topic, Entry("pay", T0 + _options.IdempotencyWindow + TimeSpan.FromSeconds(1), key: "k"));
+
+        Assert.False(later.Replayed);
+        Assert.Equal(first.Position.Next, later.Position);
+    }
+
+    /// <summary>Writes what the append script writes first for a key: the key naming a position.</summary>
+    private Task ReserveKeyAsync(string topic, string key, EventPosition position)
+    {
+        var expires = (T0 + _options.IdempotencyWindow).ToUnixTimeMilliseconds();
+        var database = _redis.GetDatabase();
+        return Task.WhenAll(
+            database.HashSetAsync($"notify:{{{topic}}}:idempotency", key, $"{expires} {position}"),
+            database.ListRightPushAsync($"notify:{{{topic}}}:idempotency-order", $"{expires} {key}"));
+    }
+
+    [Fact]
     public async Task AfterACrashThatKeptTheEventButNotTheCounter_PositionsContinueAfterTheEvent()
     {
         var topic = Publisher.NewTopic("log");
         var before = await _log.AppendAsync(topic, Entry("before", T0));
 
         // A crash persisted the event but not the advanced counter.
-        await _redis.GetDatabase().ListRightPushAsync($"notify:{{{topic}}}:events", $"2 {T0.ToUnixTimeMilliseconds()} 0 orphan");
+        await _redis.GetDatabase().ListRightPushAsync($"notify:{{{topic}}}:events", $"2 {T0.ToUnixTimeMilliseconds()} 0 0 orphan");
         var next = await _log.AppendAsync(topic, Entry("next", T0));
         var state = await _log.LoadAsync(topic, "unused", T0);
 
