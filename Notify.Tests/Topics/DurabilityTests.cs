@@ -86,20 +86,8 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
         Assert.False(subscriber.Completion.IsCompleted, "the subscriber was disconnected");
 
         await app.Store.StartAsync();
-        string? after = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            using var response = await _http.PublishRawAsync(topic, "after");
-            if (response.StatusCode != HttpStatusCode.Created)
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-                return false;
-            }
-
-            after = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
-            return true;
-        }, "publishing works again once the store is back");
-        acknowledged.Add(after!);
+        var after = await PublishOnceTheStoreAnswersAsync(topic, "after");
+        acknowledged.Add(after);
 
         // The same connection gets the new event; a client resuming from the start gets all acknowledged ones.
         Assert.Equal(after, (await subscriber.NextAsync()).EventId);
@@ -116,27 +104,35 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
 
         await app.Store.WipeAsync();
         await app.Store.StartAsync();
-        string? first = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            using var response = await _http.PublishRawAsync(topic, "new history");
-            if (response.StatusCode != HttpStatusCode.Created)
-            {
-                return false;
-            }
+        var first = await PublishOnceTheStoreAnswersAsync(topic, "new history");
 
-            first = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
-            return true;
-        }, "publishing works on the new store");
-
-        Assert.NotEqual(Publisher.EpochOf(old), Publisher.EpochOf(first!));
-        Assert.Equal(1, Publisher.SequenceOf(first!));
+        Assert.NotEqual(Publisher.EpochOf(old), Publisher.EpochOf(first));
+        Assert.Equal(1, Publisher.SequenceOf(first));
         AssertResetEpoch(await live.NextAsync(), old);
         Assert.Equal(first, (await live.NextAsync()).EventId);
 
         await using var resumed = await SseTestClient.ConnectAsync(_http, topic, lastEventId: old);
         AssertResetEpoch(await resumed.NextAsync(), old);
         Assert.Equal(first, (await resumed.NextAsync()).EventId);
+    }
+
+    /// <summary>Publishes until the silo's store client has reconnected: 503 until then, then 201.</summary>
+    private async Task<string> PublishOnceTheStoreAnswersAsync(string topic, string data)
+    {
+        string? id = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await _http.PublishRawAsync(topic, data);
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                return false;
+            }
+
+            id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+            return true;
+        }, "publishing works once the store answers");
+        return id!;
     }
 
     private static void AssertResetEpoch(SseItem<string> item, string lastEventId)
