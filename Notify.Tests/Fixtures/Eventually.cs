@@ -3,6 +3,8 @@ namespace Notify.Tests.Fixtures;
 /// <summary>Waits for a condition with a timeout, polling; never a fixed sleep.</summary>
 internal static class Eventually
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+
     public static async Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TestTimeouts.Condition);
@@ -13,7 +15,7 @@ internal static class Eventually
                 Assert.Fail($"Timed out waiting until {because}.");
             }
 
-            await Task.Delay(25);
+            await Task.Delay(PollInterval);
         }
     }
 

@@ -46,6 +46,9 @@ internal static class Publisher
 /// <summary>A publisher that retries, with the same Idempotency-Key, until its event is acknowledged.</summary>
 internal static class RetryingPublisher
 {
+    /// <summary>How long a publisher waits before retrying, as a well-behaved client does.</summary>
+    private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Publishes until a 201; counts every attempt. Any answer but 201, 502, 503 or a broken connection fails.</summary>
     public static async Task<string> PublishUntilAcknowledgedAsync(this HttpClient http, string topic, string data, string idempotencyKey, Action onAttempt, TimeSpan timeout)
     {
@@ -76,7 +79,7 @@ internal static class RetryingPublisher
                 throw new TimeoutException($"Publishing {idempotencyKey} was not acknowledged within {timeout}.");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(RetryBackoff);
         }
     }
 }
