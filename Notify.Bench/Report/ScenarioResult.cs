@@ -1,0 +1,67 @@
+using HdrHistogram;
+
+namespace Notify.Bench.Report;
+
+/// <summary>Everything one run measured, as written to its JSON file.</summary>
+internal sealed record ScenarioResult
+{
+    public required string Scenario { get; init; }
+    public required string Target { get; init; }
+    public required string Url { get; init; }
+    public required DateTime StartedAt { get; init; }
+    public required int Subscribers { get; init; }
+    public required int Topics { get; init; }
+    public double? OfferedRate { get; init; }
+    public required int InFlight { get; init; }
+    public required int EventSize { get; init; }
+    public required double DurationSeconds { get; init; }
+
+    public required int Connected { get; init; }
+    public required double ConnectSeconds { get; init; }
+
+    public required long Published { get; init; }
+    public required long PublishFailed { get; init; }
+    public required double PublishedPerSecond { get; init; }
+    public required Percentiles PublishRoundTripMs { get; init; }
+
+    public required long ExpectedDeliveries { get; init; }
+    public required long Deliveries { get; init; }
+    public required double DeliveriesPerSecond { get; init; }
+    public required Percentiles LatencyMs { get; init; }
+
+    public required long Missing { get; init; }
+    public required long Duplicates { get; init; }
+    public required long OutOfOrder { get; init; }
+    public required long Malformed { get; init; }
+    public required long Resets { get; init; }
+    public required long Lagged { get; init; }
+    public required long UnexpectedCloses { get; init; }
+    public required long FailedConnects { get; init; }
+    public required int Dropped { get; init; }
+    public required int DroppedComplete { get; init; }
+
+    public double? ServerCpuPercent { get; init; }
+    public required double BenchCpuPercent { get; init; }
+    public long? ServerMemoryBeforeBytes { get; init; }
+    public long? ServerMemoryConnectedBytes { get; init; }
+    public long? ServerMemoryPerConnectionBytes { get; init; }
+
+    /// <summary>True when every acknowledged event reached every subscriber of its topic once and in order.</summary>
+    public bool Correct => Missing == 0 && Duplicates == 0 && OutOfOrder == 0 && Malformed == 0 && Connected == Subscribers;
+}
+
+/// <summary>A latency distribution, in milliseconds.</summary>
+internal sealed record Percentiles(long Count, double P50, double P90, double P99, double P999, double Max)
+{
+    public static Percentiles From(HistogramBase histogram) => histogram.TotalCount == 0
+        ? new Percentiles(0, 0, 0, 0, 0, 0)
+        : new Percentiles(
+            histogram.TotalCount,
+            Ms(histogram.GetValueAtPercentile(50)),
+            Ms(histogram.GetValueAtPercentile(90)),
+            Ms(histogram.GetValueAtPercentile(99)),
+            Ms(histogram.GetValueAtPercentile(99.9)),
+            Ms(histogram.GetMaxValue()));
+
+    private static double Ms(long microseconds) => Math.Round(microseconds / 1000.0, 3);
+}

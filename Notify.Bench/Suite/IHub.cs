@@ -1,0 +1,16 @@
+namespace Notify.Bench.Suite;
+
+/// <summary>A hub the suite starts, measures and stops.</summary>
+internal interface IHub : IAsyncDisposable
+{
+    /// <summary>Short name used in results: notify, nchan.</summary>
+    string Name { get; }
+
+    /// <summary>Where topics live: <c>POST</c>/<c>GET</c> <c>{TopicsUrl}/{topic}</c>.</summary>
+    Uri TopicsUrl { get; }
+
+    /// <summary>The processes whose CPU and memory are the hub's (their children included).</summary>
+    IReadOnlyList<int> ProcessIds { get; }
+
+    Task StartAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Notify.Bench.Suite;
+
+/// <summary>Notify in its single-silo embedded mode: one Notify.Api process from this build, in-memory topics.</summary>
+internal sealed class NotifyHub : IHub
+{
+    private readonly int _port = FreePort.Next();
+    private ServerProcess? _server;
+
+    public string Name => "notify";
+
+    public Uri TopicsUrl => new($"http://127.0.0.1:{_port}/topics");
+
+    public IReadOnlyList<int> ProcessIds => _server is { } server ? [server.ProcessId] : [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var dll = RepositoryPaths.ProjectDll("Notify.Api");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"Notify.Api is not built in {RepositoryPaths.Configuration}: {dll}", dll);
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            Environment =
+            {
+                ["ASPNETCORE_URLS"] = TopicsUrl.GetLeftPart(UriPartial.Authority),
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Logging__LogLevel__Default"] = "Warning",
+                // Embedded mode clusters on localhost; free ports keep it clear of any other silo on the machine.
+                ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        _server = ServerProcess.Start("Notify.Api", start);
+        await _server.WaitUntilHealthyAsync(new Uri(TopicsUrl, "/health"), TimeSpan.FromSeconds(60), cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Notify.Bench.Load;
+using Notify.Bench.Measure;
+using Notify.Bench.Report;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Notify.Bench.Suite;
+
+/// <summary>
+/// Runs every scenario against Notify and nchan in turn, each on a freshly started server, for several
+/// rounds, then writes the comparison document. The hubs alternate which goes first in each round.
+/// </summary>
+internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, SuiteSettings settings, CancellationToken cancellationToken)
+    {
+        var scenarios = (settings.Scenarios?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(name => Load.Scenarios.Find(name) ?? throw new ArgumentException($"No scenario named {name}."))
+                ?? Load.Scenarios.All)
+            .Select(s => settings.Duration is { } seconds ? s with { Duration = TimeSpan.FromSeconds(seconds) } : s)
+            .ToList();
+        var hubs = settings.Hubs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var results = new List<SuiteRun>();
+
+        for (var round = 1; round <= settings.Rounds; round++)
+        {
+            var order = round % 2 == 1 ? hubs : hubs.Reverse().ToArray();
+            foreach (var scenario in scenarios)
+            {
+                foreach (var hubName in order)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var result = await RunOnFreshHubAsync(hubName, scenario, round, settings, cancellationToken);
+                    results.Add(new SuiteRun(round, result));
+                }
+            }
+        }
+
+        var output = settings.Output ?? Path.Combine(RepositoryPaths.Root, "docs", "benchmarks.md");
+        await File.WriteAllTextAsync(output, BenchmarksDocument.Render(results, scenarios, settings, MachineInfo.Describe()), cancellationToken);
+        AnsiConsole.MarkupLine($"[green]Wrote {Markup.Escape(output)}[/]");
+        return results.All(r => r.Result.Correct) ? 0 : 2;
+    }
+
+    private static async Task<ScenarioResult> RunOnFreshHubAsync(string hubName, Scenario scenario, int round, SuiteSettings settings, CancellationToken cancellationToken)
+    {
+        await using IHub hub = hubName switch
+        {
+            "notify" => new NotifyHub(),
+            "nchan" => new NchanHub(),
+            _ => throw new ArgumentException($"No hub named {hubName}."),
+        };
+
+        var label = $"round {round}/{settings.Rounds} {scenario.Name} → {hub.Name}";
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(label)}[/]");
+        await hub.StartAsync(cancellationToken);
+        var progress = new ConsoleProgress(label);
+        var result = await new ScenarioRunner(scenario, hub.TopicsUrl, hub.Name, new ProcessSampler(hub.ProcessIds), progress)
+            .RunAsync(cancellationToken);
+        progress.Done();
+        ResultFiles.Write(result, settings.Results);
+        AnsiConsole.MarkupLine(
+            $"  {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.LatencyMs.P50:0.00} ms, p99 {result.LatencyMs.P99:0.00} ms, " +
+            $"missing {result.Missing}, duplicates {result.Duplicates}, out of order {result.OutOfOrder}, server CPU {result.ServerCpuPercent:0}%, bench CPU {result.BenchCpuPercent:0}%");
+
+        // Each run starts from a quiet generator: nothing of the previous run's garbage is collected during it.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return result;
+    }
+}
+
+/// <summary>One scenario run against one hub in one round.</summary>
+internal sealed record SuiteRun(int Round, ScenarioResult Result);

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Notify.Bench.Report;
+
+namespace Notify.Bench.Suite;
+
+/// <summary>The performance targets of issue 5, checked against a suite's medians.</summary>
+internal static class Targets
+{
+    public static IEnumerable<(string Target, string Measured, bool Met)> Evaluate(IReadOnlyList<SuiteRun> runs)
+    {
+        foreach (var scenario in new[] { "fanout", "bigfanout" })
+        {
+            var notify = Of(runs, scenario, "notify");
+            var nchan = Of(runs, scenario, "nchan");
+            if (notify.Count == 0 || nchan.Count == 0)
+            {
+                continue;
+            }
+
+            var ratio = Median(notify.Select(r => r.DeliveriesPerSecond)) / Math.Max(Median(nchan.Select(r => r.DeliveriesPerSecond)), 1);
+            yield return ($"{scenario}: deliveries/s ≥ nchan's", string.Create(CultureInfo.InvariantCulture, $"ratio {ratio:0.00}"), ratio >= 1.0);
+            var p99 = Median(notify.Select(r => r.LatencyMs.P99));
+            var peerP99 = Median(nchan.Select(r => r.LatencyMs.P99));
+            yield return ($"{scenario}: p99 latency ≤ nchan's", string.Create(CultureInfo.InvariantCulture, $"{p99:0.00} ms vs {peerP99:0.00} ms"), p99 <= peerP99);
+        }
+
+        if (Of(runs, "manytopics", "notify") is { Count: > 0 } many)
+        {
+            var delivered = many.All(r => r.Deliveries >= r.ExpectedDeliveries && r.PublishedPerSecond >= 0.99 * (r.OfferedRate ?? 0));
+            yield return ("manytopics: all 2,000 events/s delivered", string.Create(CultureInfo.InvariantCulture, $"{Median(many.Select(r => r.PublishedPerSecond)):N0} events/s published, {Median(many.Select(r => r.DeliveriesPerSecond)):N0} deliveries/s"), delivered);
+            var p50 = Median(many.Select(r => r.LatencyMs.P50));
+            var p99 = Median(many.Select(r => r.LatencyMs.P99));
+            yield return ("manytopics: p50 ≤ 2 ms", string.Create(CultureInfo.InvariantCulture, $"{p50:0.00} ms"), p50 <= 2);
+            yield return ("manytopics: p99 ≤ 10 ms", string.Create(CultureInfo.InvariantCulture, $"{p99:0.00} ms"), p99 <= 10);
+        }
+
+        if (Of(runs, "idle", "notify") is { Count: > 0 } idle)
+        {
+            var perConnection = Median(idle.Select(r => (r.ServerMemoryPerConnectionBytes ?? 0) / 1024.0));
+            var connected = idle.Min(r => r.Connected);
+            yield return ("idle: 10,000 connections on one silo", string.Create(CultureInfo.InvariantCulture, $"{connected:N0} connected (fewest in a round)"), connected >= 10_000);
+            yield return ("idle: ≤ 10 KiB per connection", string.Create(CultureInfo.InvariantCulture, $"{perConnection:0.0} KiB"), perConnection <= 10);
+        }
+
+        if (Of(runs, "resume", "notify") is { Count: > 0 } resume)
+        {
+            var dropped = resume.Sum(r => r.Dropped);
+            var complete = resume.Sum(r => r.DroppedComplete);
+            yield return ("resume: every resumed subscriber complete", string.Create(CultureInfo.InvariantCulture, $"{complete:N0} of {dropped:N0}"), dropped > 0 && complete == dropped);
+        }
+
+        var notifyRuns = runs.Where(r => r.Result.Target == "notify").Select(r => r.Result).ToList();
+        yield return (
+            "every scenario: 0 missing, 0 duplicates, 0 out of order",
+            string.Create(CultureInfo.InvariantCulture, $"{notifyRuns.Sum(r => r.Missing):N0} / {notifyRuns.Sum(r => r.Duplicates):N0} / {notifyRuns.Sum(r => r.OutOfOrder):N0} over {notifyRuns.Count} runs"),
+            notifyRuns.All(r => r.Missing == 0 && r.Duplicates == 0 && r.OutOfOrder == 0));
+    }
+
+    private static List<ScenarioResult> Of(IReadOnlyList<SuiteRun> runs, string scenario, string target) =>
+        runs.Where(r => r.Result.Scenario == scenario && r.Result.Target == target).Select(r => r.Result).ToList();
+
+    private static double Median(IEnumerable<double> values) => BenchmarksDocument.Median(values.Order().ToList());
+}
