@@ -1,26 +1,34 @@
-using Notify.Bench;
 using Notify.Bench.Load;
 using Notify.Bench.Suite;
 using Spectre.Console.Cli;
 
-var app = new CommandApp();
-app.Configure(config =>
+namespace Notify.Bench;
+
+/// <summary>The command line: one command per named scenario, and <c>suite</c>.</summary>
+internal static class BenchProgram
 {
-    config.SetApplicationName("Notify.Bench");
-    foreach (var scenario in Scenarios.All)
+    public static async Task<int> Main(string[] args)
     {
-        config.AddCommand<ScenarioCommand>(scenario.Name).WithData(scenario).WithDescription(scenario.Description);
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("Notify.Bench");
+            foreach (var scenario in Scenarios.All)
+            {
+                config.AddCommand<ScenarioCommand>(scenario.Name).WithData(scenario).WithDescription(scenario.Description);
+            }
+
+            config.AddCommand<SuiteCommand>("suite")
+                .WithDescription("Starts Notify and nchan in turn, runs every scenario against each for several rounds, writes docs/benchmarks.md");
+        });
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true; // the commands stop what they started, by process id
+            cancel.Cancel();
+        };
+
+        return await app.RunAsync(args, cancel.Token);
     }
-
-    config.AddCommand<SuiteCommand>("suite")
-        .WithDescription("Starts Notify and nchan in turn, runs every scenario against each for several rounds, writes docs/benchmarks.md");
-});
-
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true; // let the commands stop what they started
-    cancel.Cancel();
-};
-
-return await app.RunAsync(args, cancel.Token);
+}
