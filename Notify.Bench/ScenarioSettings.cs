@@ -31,7 +31,7 @@ internal sealed class ScenarioSettings : CommandSettings
     public double? Rate { get; init; }
 
     [CommandOption("--in-flight <N>")]
-    [Description("Publish requests in flight at most (one per topic at a time)")]
+    [Description("Publish requests in flight at most, spread over the topics")]
     public int? InFlight { get; init; }
 
     [CommandOption("--window <N>")]

@@ -117,8 +117,11 @@ public sealed partial class SseConnection
             return;
         }
 
+        // The wait takes no token: with one, the channel allocates a waiter per wait (per delivery on a quiet
+        // topic); without, it reuses one. Ending the stream completes the queue instead, which wakes the wait.
+        await using var ending = cancellationToken.UnsafeRegister(static queue => ((Channel<SseFrame>)queue!).Writer.TryComplete(), _queue);
         var reader = _queue.Reader;
-        while (!_lagged && await reader.WaitToReadAsync(cancellationToken))
+        while (!_lagged && await reader.WaitToReadAsync(CancellationToken.None))
         {
             while (!_lagged && reader.TryRead(out var frame))
             {
@@ -130,6 +133,8 @@ public sealed partial class SseConnection
                 return;
             }
         }
+
+        cancellationToken.ThrowIfCancellationRequested(); // ended, not lagged: the caller tells why
 
         if (_lagged)
         {

@@ -16,6 +16,7 @@ internal sealed class Publisher : IDisposable
     private readonly RunMetrics _metrics;
     private readonly SemaphoreSlim _inFlight;
     private readonly int _size;
+    private readonly int _inFlightLimit;
     private long _attempts;
 
     public Publisher(IReadOnlyList<TopicLane> lanes, RunMetrics metrics, int inFlight, int size)
@@ -24,6 +25,7 @@ internal sealed class Publisher : IDisposable
         _metrics = metrics;
         _size = size;
         _inFlight = new SemaphoreSlim(inFlight);
+        _inFlightLimit = inFlight;
         _http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = inFlight,
@@ -38,14 +40,18 @@ internal sealed class Publisher : IDisposable
 
     public long Attempts => Interlocked.Read(ref _attempts);
 
-    public long Acknowledged => _lanes.Sum(l => l.Acknowledged.Count);
+    public long Acknowledged => _lanes.Sum(l => l.AcknowledgedCount);
 
     public long Failed => _lanes.Sum(l => l.Failed);
 
     /// <summary>Publishes until <paramref name="stopping"/> fires: at <paramref name="rate"/> events per second in total, or as fast as possible when null.</summary>
     public async Task RunAsync(double? rate, CancellationToken stopping)
     {
-        var lanes = _lanes.Select(lane => Task.Run(() => RunLaneAsync(lane, scheduled: rate is not null, stopping))).ToList();
+        // Several publishes of one topic may be in flight: the hub picks their order, TopicOrder records what it owes.
+        var perLane = Math.Max(1, _inFlightLimit / _lanes.Count);
+        var lanes = _lanes
+            .SelectMany(lane => Enumerable.Range(0, perLane).Select(_ => Task.Run(() => RunLaneAsync(lane, scheduled: rate is not null, stopping))))
+            .ToList();
         if (rate is { } perSecond)
         {
             lanes.Add(ScheduleAsync(perSecond, stopping));
@@ -107,7 +113,7 @@ internal sealed class Publisher : IDisposable
     private async Task PublishAsync(TopicLane lane, CancellationToken cancellationToken)
     {
         await _inFlight.WaitAsync(cancellationToken);
-        var sequence = lane.NextSequence++;
+        var sequence = lane.NextToSend();
         _metrics.Window?.Add(lane.Subscribers);
         var acknowledged = false;
         try
@@ -134,11 +140,11 @@ internal sealed class Publisher : IDisposable
 
         if (acknowledged)
         {
-            lane.Acknowledged.Add(sequence);
+            lane.Acknowledge(sequence);
         }
         else
         {
-            lane.Failed++;
+            lane.Fail(sequence);
             _metrics.Window?.Add(-lane.Subscribers);
         }
     }

@@ -15,7 +15,7 @@ internal sealed record Scenario
     /// <summary>Events per second over all topics; null publishes as fast as the hub answers.</summary>
     public double? Rate { get; init; }
 
-    /// <summary>Publish requests in flight at most (and never more than one per topic).</summary>
+    /// <summary>Publish requests in flight at most, spread over the topics.</summary>
     public int InFlight { get; init; } = 16;
 
     /// <summary>When publishing as fast as possible: deliveries allowed outstanding, per subscriber.</summary>

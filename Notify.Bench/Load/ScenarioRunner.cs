@@ -44,14 +44,14 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
     private async Task<ScenarioResult> RunAsync(TopicLane[] lanes, int[] perTopic, CancellationToken cancellationToken)
     {
         var startedAt = DateTime.UtcNow;
-        var metrics = new RunMetrics
+        using var metrics = new RunMetrics
         {
             Window = scenario.Rate is null && !scenario.Idle
                 ? new DeliveryWindow((long)scenario.WindowPerSubscriber * perTopic.Max())
                 : null,
         };
         var subscribers = Enumerable.Range(0, scenario.Subscribers)
-            .Select(i => new Subscriber(lanes[i % scenario.Topics].Url, i % scenario.Topics, metrics))
+            .Select(i => new Subscriber(lanes[i % scenario.Topics].Url, i % scenario.Topics, metrics, lanes[i % scenario.Topics].Order))
             .ToArray();
         using var publisher = new Publisher(lanes, metrics, scenario.InFlight, scenario.EventSize);
 

@@ -26,11 +26,16 @@ internal sealed class Subscriber : ISseEventSink
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _socket;
     private long _connectedAt;
-    private long _highest;
+    private readonly TopicOrder _order;
+    private long _mustHaveArrived;
+    private long _deliveries;
+    private long _lastDelivery;
     private long _droppedUntil;
 
-    public Subscriber(Uri topicUrl, int topic, RunMetrics metrics)
+    public Subscriber(Uri topicUrl, int topic, RunMetrics metrics, TopicOrder? order = null)
     {
+        _order = order ?? TopicOrder.Sequential;
+        metrics.Track(this);
         _endPoint = new IPEndPoint(IPAddress.Parse(topicUrl.Host), topicUrl.Port);
         _host = topicUrl.Authority;
         _path = topicUrl.PathAndQuery;
@@ -44,6 +49,12 @@ internal sealed class Subscriber : ISseEventSink
     public Task Ready => _ready.Task;
 
     public SequenceSet Received => _received;
+
+    /// <summary>Distinct events received; read by the progress display while the run goes on.</summary>
+    public long Deliveries => Volatile.Read(ref _deliveries);
+
+    /// <summary>When the last distinct event arrived (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long LastDelivery => Volatile.Read(ref _lastDelivery);
 
     public long Duplicates { get; private set; }
 
@@ -270,15 +281,16 @@ internal sealed class Subscriber : ISseEventSink
             return;
         }
 
-        if (sequence < _highest)
+        // Late: an event received earlier was published after this one had been acknowledged.
+        if (sequence <= _mustHaveArrived)
         {
             OutOfOrder++;
         }
-        else
-        {
-            _highest = sequence;
-        }
 
+        _mustHaveArrived = Math.Max(_mustHaveArrived, _order.MustFollow(sequence));
+
+        Volatile.Write(ref _deliveries, _deliveries + 1);
+        Volatile.Write(ref _lastDelivery, receivedAt);
         _metrics.Delivered(sentAt, receivedAt, live: sentAt >= _connectedAt);
     }
 

@@ -1,12 +1,13 @@
 namespace Notify.Bench.Load;
 
-/// <summary>
-/// The publishing side of one topic. At most one publish per topic is in flight, so the order the hub
-/// stored a topic's events in is the order of their sequence numbers, and subscribers can be checked against it.
-/// </summary>
+/// <summary>The publishing side of one topic: its sequence numbers, what the hub acknowledged, the order it owes.</summary>
 internal sealed class TopicLane(int index, Uri url, int subscribers) : IDisposable
 {
     private readonly SemaphoreSlim _due = new(0);
+    private readonly Lock _gate = new();
+    private readonly SequenceSet _acknowledged = new();
+    private long _nextSequence = 1;
+    private long _failed;
 
     public int Index => index;
 
@@ -15,15 +16,50 @@ internal sealed class TopicLane(int index, Uri url, int subscribers) : IDisposab
     /// <summary>How many subscribers follow this topic: the deliveries one of its events makes.</summary>
     public int Subscribers => subscribers;
 
-    /// <summary>Sequence numbers the hub acknowledged.</summary>
-    public SequenceSet Acknowledged { get; } = new();
+    public TopicOrder Order { get; } = new();
 
-    public long NextSequence { get; set; } = 1;
+    /// <summary>Sequence numbers the hub acknowledged. Read it once publishing has stopped.</summary>
+    public SequenceSet Acknowledged => _acknowledged;
 
-    public long Failed { get; set; }
+    public long AcknowledgedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _acknowledged.Count;
+            }
+        }
+    }
 
-    /// <summary>Publishes scheduled at a fixed rate and not yet sent.</summary>
-    public int Backlog => _due.CurrentCount;
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Takes the next sequence number and notes what it must follow, just before it is sent.</summary>
+    public long NextToSend()
+    {
+        lock (_gate)
+        {
+            var sequence = _nextSequence++;
+            Order.Sending(sequence);
+            return sequence;
+        }
+    }
+
+    public void Acknowledge(long sequence)
+    {
+        lock (_gate)
+        {
+            _acknowledged.Add(sequence);
+        }
+
+        Order.Settled(sequence);
+    }
+
+    public void Fail(long sequence)
+    {
+        Interlocked.Increment(ref _failed);
+        Order.Settled(sequence);
+    }
 
     public void Schedule() => _due.Release();
 

@@ -74,7 +74,7 @@ internal static class BenchmarksDocument
             md.AppendLine()
                 .AppendLine(Invariant, $"## {scenario.Name}: {scenario.Description}")
                 .AppendLine()
-                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topics, {(first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight, one per topic; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
+                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topics, {(first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
                 .AppendLine()
                 .AppendLine("| Measure | Notify | nchan | Notify / nchan |")
                 .AppendLine("|---|---:|---:|---:|");
