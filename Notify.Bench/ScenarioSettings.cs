@@ -52,6 +52,10 @@ internal sealed class ScenarioSettings : CommandSettings
     [CommandOption("--drop-for <SECONDS>")]
     public double? DropFor { get; init; }
 
+    [CommandOption("--warmup <SECONDS>")]
+    [Description("A smaller unmeasured run first (0 for none). Default 3")]
+    public double? Warmup { get; init; }
+
     [CommandOption("--out <DIRECTORY>")]
     [Description("Where the JSON and Markdown results go. Default .notify/bench")]
     public string Output { get; init; } = Path.Combine(".notify", "bench");
@@ -67,6 +71,7 @@ internal sealed class ScenarioSettings : CommandSettings
         EventSize = Size ?? scenario.EventSize,
         DropFraction = Drop ?? scenario.DropFraction,
         DropFor = DropFor is { } dropFor ? TimeSpan.FromSeconds(dropFor) : scenario.DropFor,
+        Warmup = Warmup is { } warmup ? TimeSpan.FromSeconds(warmup) : scenario.Warmup,
     };
 
     public override ValidationResult Validate()

@@ -44,27 +44,30 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        var openTelemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.Orleans"))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                // Grain calls made by application code. Orleans' runtime source (membership, timers,
-                // system targets) is left out: it would fill the trace view with background work.
-                .AddSource("Microsoft.Orleans.Application")
-                .AddAspNetCoreInstrumentation(aspnet =>
-                    // Probes would drown the traces that matter.
-                    aspnet.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddMeter("Microsoft.Orleans"));
 
+        // Traces are only recorded when there is somewhere to send them: without an exporter, each request
+        // (and each SSE stream, for its whole life) would still carry an Activity nobody reads.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            openTelemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(builder.Environment.ApplicationName)
+                    // Grain calls made by application code. Orleans' runtime source (membership, timers,
+                    // system targets) is left out: it would fill the trace view with background work.
+                    .AddSource("Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation(aspnet =>
+                        // Probes would drown the traces that matter.
+                        aspnet.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
 
         return builder;

@@ -12,7 +12,9 @@ internal sealed class RunMetrics : IDisposable
     private const long MaxMicroseconds = 10L * 60 * 1_000_000;
     private readonly ThreadLocal<LongHistogram> _latency = new(NewHistogram, trackAllValues: true);
     private readonly ThreadLocal<LongHistogram> _roundTrip = new(NewHistogram, trackAllValues: true);
+    private readonly ThreadLocal<SecondBuckets> _seconds = new(() => new SecondBuckets(), trackAllValues: true);
     private readonly List<Subscriber> _subscribers = [];
+    private long _start = Stopwatch.GetTimestamp();
 
     /// <summary>Publish to receive, microseconds, for events sent while the subscriber was connected.</summary>
     public HistogramBase Latency => Merge(_latency);
@@ -55,13 +57,35 @@ internal sealed class RunMetrics : IDisposable
         }
     }
 
+    /// <summary>False while priming: deliveries are counted, latencies are not.</summary>
+    public bool Recording { get; set; } = true;
+
+    /// <summary>Starts the per-second timeline at the beginning of the measured publishing.</summary>
+    public void StartTimeline() => _start = Stopwatch.GetTimestamp();
+
     public void Delivered(long sentAt, long receivedAt, bool live)
     {
         Window?.Delivered();
-        if (live)
+        if (live && Recording)
         {
-            _latency.Value!.RecordValue(Math.Clamp(ToMicroseconds(receivedAt - sentAt), 1, MaxMicroseconds));
+            var microseconds = Math.Clamp(ToMicroseconds(receivedAt - sentAt), 1, MaxMicroseconds);
+            _latency.Value!.RecordValue(microseconds);
+            _seconds.Value!.Record((receivedAt - Volatile.Read(ref _start)) / Stopwatch.Frequency, microseconds);
         }
+    }
+
+    /// <summary>Per second of the measured run: live deliveries, the slowest, and how many took over 10 ms.</summary>
+    public IReadOnlyList<SecondSummary> Timeline()
+    {
+        var all = _seconds.Values;
+        var length = all.Count == 0 ? 0 : all.Max(b => b.Length);
+        return Enumerable.Range(0, length)
+            .Select(i => new SecondSummary(
+                i,
+                all.Sum(b => b.Count(i)),
+                Math.Round(all.Max(b => b.Max(i)) / 1000.0, 2),
+                all.Sum(b => b.Slow(i))))
+            .ToList();
     }
 
     public void Published(long roundTripTicks) =>
@@ -73,6 +97,7 @@ internal sealed class RunMetrics : IDisposable
     {
         _latency.Dispose();
         _roundTrip.Dispose();
+        _seconds.Dispose();
     }
 
     private static LongHistogram NewHistogram() => new(1, MaxMicroseconds, 3);
@@ -87,4 +112,42 @@ internal sealed class RunMetrics : IDisposable
 
         return merged;
     }
+}
+
+/// <summary>One second of a run's timeline.</summary>
+internal sealed record SecondSummary(int Second, long Deliveries, double MaxMs, long Over10Ms);
+
+/// <summary>One thread's per-second counts; only its thread writes it.</summary>
+internal sealed class SecondBuckets
+{
+    private const int Seconds = 3_600;
+    private readonly long[] _count = new long[Seconds];
+    private readonly long[] _max = new long[Seconds];
+    private readonly long[] _slow = new long[Seconds];
+
+    public int Length { get; private set; }
+
+    public void Record(long second, long microseconds)
+    {
+        if (second is < 0 or >= Seconds)
+        {
+            return;
+        }
+
+        var i = (int)second;
+        _count[i]++;
+        _max[i] = Math.Max(_max[i], microseconds);
+        if (microseconds > 10_000)
+        {
+            _slow[i]++;
+        }
+
+        Length = Math.Max(Length, i + 1);
+    }
+
+    public long Count(int second) => second < Length ? _count[second] : 0;
+
+    public long Max(int second) => second < Length ? _max[second] : 0;
+
+    public long Slow(int second) => second < Length ? _slow[second] : 0;
 }

@@ -12,6 +12,14 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
 {
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
+        if (scenario.Warmup > TimeSpan.Zero)
+        {
+            var warmup = Scenarios.WarmupFor(scenario);
+            progress.Report($"warming up for {warmup.Duration.TotalSeconds:0} s");
+            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler([]), progress).RunAsync(cancellationToken);
+            GC.Collect(); // the warm-up's garbage is not collected during the measured run
+        }
+
         var lanes = CreateLanes(out var perTopic);
         try
         {
@@ -63,9 +71,22 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
         connectTimer.Stop();
         var memoryConnected = server.IsEmpty ? (ProcessSample?)null : await SettledSampleAsync(cancellationToken);
 
+        long primed = 0;
+        if (!scenario.Idle)
+        {
+            // One event per topic, delivered everywhere, before measuring: each topic's first publish (a
+            // grain activating, a channel being created) is start-up cost, not the steady state measured here.
+            metrics.Recording = false;
+            await publisher.PublishOnceToEachAsync(cancellationToken);
+            await DrainAsync(metrics, lanes.Sum(l => l.AcknowledgedCount * (long)l.Subscribers), publisher, connected, cancellationToken);
+            primed = metrics.Deliveries;
+            metrics.Recording = true;
+        }
+
         var serverStart = server.IsEmpty ? (ProcessSample?)null : server.Sample();
         var benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var publishStart = Stopwatch.GetTimestamp();
+        metrics.StartTimeline();
         var dropped = Array.Empty<Subscriber>();
         using (var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -125,8 +146,9 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
             PublishRoundTripMs = Percentiles.From(metrics.PublishRoundTrip),
             ExpectedDeliveries = expected,
             Deliveries = metrics.Deliveries,
-            DeliveriesPerSecond = scenario.Idle ? 0 : Math.Round(metrics.Deliveries / deliverySeconds),
+            DeliveriesPerSecond = scenario.Idle ? 0 : Math.Round((metrics.Deliveries - primed) / deliverySeconds),
             LatencyMs = Percentiles.From(metrics.Latency),
+            Timeline = metrics.Timeline(),
             Missing = missing,
             Duplicates = subscribers.Sum(s => s.Duplicates),
             OutOfOrder = subscribers.Sum(s => s.OutOfOrder),

@@ -29,6 +29,9 @@ internal sealed record ScenarioResult
     public required double DeliveriesPerSecond { get; init; }
     public required Percentiles LatencyMs { get; init; }
 
+    /// <summary>Per second of publishing: live deliveries, the slowest, how many over 10 ms.</summary>
+    public IReadOnlyList<Load.SecondSummary> Timeline { get; init; } = [];
+
     public required long Missing { get; init; }
     public required long Duplicates { get; init; }
     public required long OutOfOrder { get; init; }
