@@ -11,6 +11,9 @@ internal static class EventPayload
     /// <summary>Smallest body that always holds both numbers.</summary>
     public const int MinimumSize = 42;
 
+    /// <summary>Larger sequence numbers are not ours: the data was mangled on the way.</summary>
+    public const long MaxSequence = 1L << 31;
+
     public static byte[] Create(long sequence, long timestamp, int size)
     {
         var body = new byte[Math.Max(size, MinimumSize)];

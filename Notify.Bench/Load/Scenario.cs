@@ -58,6 +58,7 @@ internal static class Scenarios
         Description = "1 topic × 1,000 subscribers, as fast as possible",
         Subscribers = 1_000,
         Topics = 1,
+        Duration = TimeSpan.FromSeconds(20),
     };
 
     public static readonly Scenario BigFanout = new()
@@ -67,6 +68,7 @@ internal static class Scenarios
         Subscribers = 10_000,
         Topics = 1,
         Rate = 100,
+        Duration = TimeSpan.FromSeconds(20),
     };
 
     public static readonly Scenario ManyTopics = new()
@@ -77,6 +79,7 @@ internal static class Scenarios
         Topics = 1_000,
         Rate = 2_000,
         InFlight = 64,
+        Duration = TimeSpan.FromSeconds(30),
     };
 
     public static readonly Scenario Resume = new()
@@ -88,6 +91,7 @@ internal static class Scenarios
         Rate = 200,
         DropFraction = 0.5,
         DropFor = TimeSpan.FromSeconds(1),
+        Duration = TimeSpan.FromSeconds(20),
     };
 
     public static readonly Scenario IdleConnections = new()

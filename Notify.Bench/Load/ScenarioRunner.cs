@@ -67,7 +67,18 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
         using var stopSubscribers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<Task>(subscribers.Length);
         var connectTimer = Stopwatch.StartNew();
-        var connected = await ConnectAsync(subscribers, running, stopSubscribers.Token, cancellationToken);
+        int connected;
+        try
+        {
+            connected = await ConnectAsync(subscribers, running, stopSubscribers.Token, cancellationToken);
+        }
+        catch
+        {
+            await stopSubscribers.CancelAsync();
+            await Task.WhenAll(running);
+            throw;
+        }
+
         connectTimer.Stop();
         var memoryConnected = server.IsEmpty ? (ProcessSample?)null : await SettledSampleAsync(cancellationToken);
 
@@ -192,10 +203,12 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
         }
         catch (TimeoutException)
         {
-            progress.Report($"only {subscribers.Count(s => s.Ready.IsCompleted):N0} subscribers connected within {deadline}");
+            // Measuring with fewer subscribers than asked would compare different things: stop here.
+            throw new TimeoutException(
+                $"Only {subscribers.Count(s => s.Ready.IsCompleted):N0} of {subscribers.Length:N0} subscribers connected within {deadline.TotalSeconds:0} s.");
         }
 
-        return subscribers.Count(s => s.Ready.IsCompleted);
+        return subscribers.Length;
     }
 
     /// <summary>A reading taken once the server's memory has stopped growing (connections just opened may still be settling).</summary>

@@ -269,7 +269,7 @@ internal sealed class Subscriber : ISseEventSink
             return;
         }
 
-        if (!EventPayload.TryRead(data, out var sequence, out var sentAt))
+        if (!EventPayload.TryRead(data, out var sequence, out var sentAt) || sequence is <= 0 or > EventPayload.MaxSequence)
         {
             Malformed++;
             return;

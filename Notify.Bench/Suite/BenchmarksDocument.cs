@@ -31,7 +31,13 @@ internal static class BenchmarksDocument
         new("Server memory per connection KiB", r => r.ServerMemoryPerConnectionBytes / 1024.0, "0.0", false),
     ];
 
-    public static string Render(IReadOnlyList<SuiteRun> runs, IReadOnlyList<Scenario> scenarios, SuiteSettings settings, IReadOnlyList<(string Name, string Value)> machine)
+    public static string Render(
+        IReadOnlyList<SuiteRun> runs,
+        IReadOnlyList<(int Round, string Scenario, string Hub, string Reason)> failures,
+        IReadOnlySet<(string Scenario, string Hub, string Reason)> skipped,
+        IReadOnlyList<Scenario> scenarios,
+        SuiteSettings settings,
+        IReadOnlyList<(string Name, string Value)> machine)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks: Notify and nchan on one machine")
@@ -45,7 +51,9 @@ internal static class BenchmarksDocument
             .AppendLine(Invariant, $"dotnet run --project Notify.Bench -c Release -- suite --rounds {settings.Rounds}{(settings.Duration is { } d ? $" --duration {d}" : "")}{(settings.Scenarios is { } s ? $" --scenarios {s}" : "")}")
             .AppendLine("```")
             .AppendLine()
-            .AppendLine("Each scenario runs against a freshly started server: Notify.Api in its single-silo embedded mode (Release build, in-memory topics, default settings) and nginx + nchan from `Notify.Bench/Peers/nchan.conf` (2 workers, `nchan_message_buffer_length 1000`). " +
+            .AppendLine("Each scenario runs against freshly started servers: **Notify (1 silo)** is Notify.Api in its single-silo embedded mode (Release build, in-memory topics, default settings); " +
+                "**Notify cluster** is what the AppHost runs: Garnet (AOF, commit-wait) as the store, three silos clustered through it with durable topics, and Notify.Gateway in front, every process counted in the server's CPU and memory; " +
+                "**nchan** is nginx + nchan from `Notify.Bench/Peers/nchan.conf` (2 workers, `nchan_message_buffer_length 1000`, memory storage). " +
                 "The hubs take turns going first in each round. **The load generator and the server share this machine's cores**: every row reports both sides' CPU, and a hub that needs less CPU leaves more to the generator. " +
                 "Latency is publish → receive, measured by the generator on one clock; subscribers are raw-socket EventSource clients that reconnect with `Last-Event-ID`. " +
                 "Figures are the median over rounds with [min – max]; a ratio is Notify ÷ nchan per round (median [min – max]): above 1 is better for deliveries/s, below 1 is better for latency, CPU and memory.")
@@ -65,39 +73,78 @@ internal static class BenchmarksDocument
             md.AppendLine(Invariant, $"| {target} | {measured} | {(met ? "met" : "**missed**")} |");
         }
 
+        var hubs = HubOrder.Where(h => runs.Any(r => r.Result.Target == h) || failures.Any(f => f.Hub == h)).ToList();
         foreach (var scenario in scenarios)
         {
             var ofScenario = runs.Where(r => r.Result.Scenario == scenario.Name).ToList();
-            var notify = ofScenario.Where(r => r.Result.Target == "notify").ToList();
-            var nchan = ofScenario.Where(r => r.Result.Target == "nchan").ToList();
+            var nchan = Of(ofScenario, "nchan");
             var first = ofScenario.FirstOrDefault()?.Result;
             md.AppendLine()
                 .AppendLine(Invariant, $"## {scenario.Name}: {scenario.Description}")
                 .AppendLine()
-                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topics, {(first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
+                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topics, {(scenario.Idle ? "no publishing while the connections are held, then one event per topic to check each is alive" : first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
                 .AppendLine()
-                .AppendLine("| Measure | Notify | nchan | Notify / nchan |")
-                .AppendLine("|---|---:|---:|---:|");
+                .AppendLine(Header(hubs))
+                .AppendLine(Rule(hubs));
             foreach (var measure in Measures)
             {
-                if (notify.Concat(nchan).All(r => measure.Value(r.Result) is null or 0))
+                // An idle run publishes one event per topic at the end, to check the connections: its latency means nothing.
+                if (scenario.Idle && measure.Name.Contains("ms", StringComparison.Ordinal))
                 {
                     continue;
                 }
 
-                md.AppendLine(Invariant, $"| {measure.Name} | {Cell(notify, measure)} | {Cell(nchan, measure)} | {Ratio(notify, nchan, measure)} |");
+                if (ofScenario.All(r => measure.Value(r.Result) is null or 0))
+                {
+                    continue;
+                }
+
+                var cells = hubs.Select(h => Cell(Of(ofScenario, h), measure))
+                    .Concat(RatioHubs(hubs).Select(h => Ratio(Of(ofScenario, h), nchan, measure)));
+                md.AppendLine(Invariant, $"| {measure.Name} | {string.Join(" | ", cells)} |");
             }
 
-            md.AppendLine(Invariant, $"| Missing / duplicates / out of order (all rounds) | {Errors(notify)} | {Errors(nchan)} | |");
-            md.AppendLine(Invariant, $"| Resets / lagged / unexpected closes (all rounds) | {Signals(notify)} | {Signals(nchan)} | |");
+            var blank = string.Concat(RatioHubs(hubs).Select(_ => " |"));
+            md.AppendLine(Invariant, $"| Missing / duplicates / out of order (all rounds) | {string.Join(" | ", hubs.Select(h => Errors(Of(ofScenario, h))))} |{blank}");
+            md.AppendLine(Invariant, $"| Resets / lagged / unexpected closes (all rounds) | {string.Join(" | ", hubs.Select(h => Signals(Of(ofScenario, h))))} |{blank}");
             if (scenario.DropFraction > 0)
             {
-                md.AppendLine(Invariant, $"| Resumed subscribers complete (all rounds) | {Resumed(notify)} | {Resumed(nchan)} | |");
+                md.AppendLine(Invariant, $"| Resumed subscribers complete (all rounds) | {string.Join(" | ", hubs.Select(h => Resumed(Of(ofScenario, h))))} |{blank}");
+            }
+
+            foreach (var (_, hub, reason) in skipped.Where(s => s.Scenario == scenario.Name))
+            {
+                md.AppendLine().AppendLine(Invariant, $"{HubTitles[hub]}: {reason}.");
+            }
+
+            foreach (var (round, _, hub, reason) in failures.Where(f => f.Scenario == scenario.Name))
+            {
+                md.AppendLine().AppendLine(Invariant, $"Round {round}, {HubTitles[hub]}: **failed**: {reason}");
             }
         }
 
         return md.ToString();
     }
+
+    private static readonly string[] HubOrder = ["notify", "cluster", "nchan"];
+
+    private static readonly Dictionary<string, string> HubTitles = new(StringComparer.Ordinal)
+    {
+        ["notify"] = "Notify (1 silo)",
+        ["cluster"] = "Notify cluster (3 silos + gateway + store)",
+        ["nchan"] = "nchan",
+    };
+
+    private static List<SuiteRun> Of(List<SuiteRun> runs, string hub) => runs.Where(r => r.Result.Target == hub).ToList();
+
+    private static IEnumerable<string> RatioHubs(IReadOnlyList<string> hubs) =>
+        hubs.Contains("nchan") ? hubs.Where(h => h != "nchan") : [];
+
+    private static string Header(IReadOnlyList<string> hubs) =>
+        "| Measure | " + string.Join(" | ", hubs.Select(h => HubTitles[h]).Concat(RatioHubs(hubs).Select(h => $"{HubTitles[h]} / nchan"))) + " |";
+
+    private static string Rule(IReadOnlyList<string> hubs) =>
+        "|---|" + string.Concat(hubs.Concat(RatioHubs(hubs)).Select(_ => "---:|"));
 
     private static string Cell(List<SuiteRun> runs, Measure measure)
     {

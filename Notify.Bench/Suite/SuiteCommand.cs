@@ -21,6 +21,8 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
             .ToList();
         var hubs = settings.Hubs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var results = new List<SuiteRun>();
+        var failures = new List<(int Round, string Scenario, string Hub, string Reason)>();
+        var skipped = new HashSet<(string Scenario, string Hub, string Reason)>();
 
         for (var round = 1; round <= settings.Rounds; round++)
         {
@@ -30,16 +32,30 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
                 foreach (var hubName in order)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var result = await RunOnFreshHubAsync(hubName, scenario, round, settings, cancellationToken);
-                    results.Add(new SuiteRun(round, result));
+                    if (hubName == "cluster" && scenario.Subscribers > ClusterHub.MaxSubscribers)
+                    {
+                        skipped.Add((scenario.Name, hubName, ClusterHub.WhyNotMoreSubscribers));
+                        continue;
+                    }
+
+                    try
+                    {
+                        var result = await RunOnFreshHubAsync(hubName, scenario, round, settings, cancellationToken);
+                        results.Add(new SuiteRun(round, result));
+                    }
+                    catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or HttpRequestException or IOException)
+                    {
+                        AnsiConsole.MarkupLine($"[red]{Markup.Escape($"round {round} {scenario.Name} → {hubName} failed: {exception.Message}")}[/]");
+                        failures.Add((round, scenario.Name, hubName, exception.Message.Split('\n')[0]));
+                    }
                 }
             }
         }
 
         var output = settings.Output ?? Path.Combine(RepositoryPaths.Root, "docs", "benchmarks.md");
-        await File.WriteAllTextAsync(output, BenchmarksDocument.Render(results, scenarios, settings, MachineInfo.Describe()), cancellationToken);
+        await File.WriteAllTextAsync(output, BenchmarksDocument.Render(results, failures, skipped, scenarios, settings, MachineInfo.Describe()), cancellationToken);
         AnsiConsole.MarkupLine($"[green]Wrote {Markup.Escape(output)}[/]");
-        return results.All(r => r.Result.Correct) ? 0 : 2;
+        return failures.Count == 0 && results.All(r => r.Result.Correct) ? 0 : 2;
     }
 
     private static async Task<ScenarioResult> RunOnFreshHubAsync(string hubName, Scenario scenario, int round, SuiteSettings settings, CancellationToken cancellationToken)
@@ -48,6 +64,7 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
         {
             "notify" => new NotifyHub(),
             "nchan" => new NchanHub(),
+            "cluster" => new ClusterHub(),
             _ => throw new ArgumentException($"No hub named {hubName}."),
         };
 

@@ -15,8 +15,8 @@ internal sealed class SuiteSettings : CommandSettings
     public string? Scenarios { get; init; }
 
     [CommandOption("--hubs <NAMES>")]
-    [Description("Comma-separated: notify, nchan. Default: both")]
-    public string Hubs { get; init; } = "notify,nchan";
+    [Description("Comma-separated: notify (one silo), nchan, cluster (3 silos, store, gateway). Default: notify,nchan,cluster")]
+    public string Hubs { get; init; } = "notify,nchan,cluster";
 
     [CommandOption("--duration <SECONDS>")]
     [Description("Overrides every scenario's duration (for a quick look; the document states it)")]

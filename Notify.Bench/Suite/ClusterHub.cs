@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Notify.Bench.Suite;
+
+/// <summary>
+/// Notify as deployed: Garnet as the store, three silos clustered through it with durable topics, and
+/// Notify.Gateway in front; the benchmark talks to the gateway only. The same processes and settings as the
+/// AppHost starts, each run from this build and stopped by its own process id.
+/// </summary>
+internal sealed class ClusterHub : IHub
+{
+    private const int SiloCount = 3;
+
+    /// <summary>Scenarios with more subscribers are not run against the cluster on this machine.</summary>
+    public const int MaxSubscribers = 5_000;
+
+    public const string WhyNotMoreSubscribers =
+        "not run: the gateway holds two sockets per subscriber, and this machine caps a process at 20,000 descriptors (the hard limit cannot be raised here)";
+    private readonly string _clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _storeDirectory = Directory.CreateTempSubdirectory("notify-bench-store-").FullName;
+    private readonly int _storePort = FreePort.Next();
+    private readonly int _gatewayPort = FreePort.Next();
+    private readonly List<ServerProcess> _processes = [];
+
+    public string Name => "cluster";
+
+    public Uri TopicsUrl => new($"http://127.0.0.1:{_gatewayPort}/topics");
+
+    public IReadOnlyList<int> ProcessIds => [.. _processes.Select(p => p.ProcessId)];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var store = Start("garnet", new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "exec", GarnetServerDll(),
+                "--port", Invariant(_storePort), "--bind", "127.0.0.1",
+                "--lua", "--lua-transaction-mode",
+                "--aof", "--aof-commit-freq", "0", "--aof-commit-wait",
+                "--device-type", "RandomAccess",
+                "--checkpointdir", _storeDirectory, "--memory", "1g", "--index", "64m",
+                "-q", "--logger-level", "Warning",
+            },
+        });
+        await WaitForPortAsync(_storePort, store, cancellationToken);
+
+        var siloPorts = Enumerable.Range(0, SiloCount).Select(_ => FreePort.Next()).ToList();
+        foreach (var (port, index) in siloPorts.Select((p, i) => (p, i)))
+        {
+            var silo = Start($"silo-{index + 1}", NotifyProgram("Notify.Api", new Dictionary<string, string>
+            {
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["ConnectionStrings__store"] = $"127.0.0.1:{_storePort}",
+                ["Orleans__ClusterId"] = _clusterId,
+                ["Orleans__ServiceId"] = "notify-bench",
+                ["Orleans__Clustering__ProviderType"] = "Redis",
+                ["Orleans__Clustering__ServiceKey"] = "store",
+                ["Orleans__GrainStorage__PubSubStore__ProviderType"] = "Redis",
+                ["Orleans__GrainStorage__PubSubStore__ServiceKey"] = "store",
+                ["Orleans__Streaming__TopicStreams__ProviderType"] = "DoorbellMemory",
+                ["Orleans__Endpoints__SiloPort"] = Invariant(FreePort.Next()),
+                ["Orleans__Endpoints__GatewayPort"] = Invariant(FreePort.Next()),
+                ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+            }));
+            await silo.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(90), cancellationToken);
+        }
+
+        var gatewayEnvironment = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_gatewayPort}" };
+        foreach (var (port, index) in siloPorts.Select((p, i) => (p, i)))
+        {
+            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{index + 1}__Address"] = $"http://127.0.0.1:{port}/";
+        }
+
+        var gateway = Start("gateway", NotifyProgram("Notify.Gateway", gatewayEnvironment));
+        await gateway.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_gatewayPort}/health"), TimeSpan.FromSeconds(30), cancellationToken);
+        await WaitUntilTheGatewayReachesEverySiloAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The gateway first, the store last: silos leave the cluster while the store still answers.
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            await _processes[i].DisposeAsync();
+        }
+
+        Directory.Delete(_storeDirectory, recursive: true);
+    }
+
+    private ServerProcess Start(string name, ProcessStartInfo start)
+    {
+        var process = ServerProcess.Start(name, start);
+        _processes.Add(process);
+        return process;
+    }
+
+    private static ProcessStartInfo NotifyProgram(string project, Dictionary<string, string> environment)
+    {
+        var dll = RepositoryPaths.ProjectDll(project);
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{project} is not built in {RepositoryPaths.Configuration}: {dll}", dll);
+        }
+
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll }, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
+    /// <summary>Until the gateway's health checks have found every silo, some would get no traffic.</summary>
+    private async Task WaitUntilTheGatewayReachesEverySiloAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var deadline = Stopwatch.StartNew();
+        while (seen.Count < SiloCount)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"The gateway reached {seen.Count} of {SiloCount} silos within a minute.");
+            }
+
+            try
+            {
+                // A new connection each time: the gateway balances connections, not requests on one.
+                using var fresh = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(2) };
+                var status = await fresh.GetFromJsonAsync<JsonElement>(new Uri($"http://127.0.0.1:{_gatewayPort}/silo"), cancellationToken);
+                if (status.TryGetProperty("address", out var address) && address.GetString() is { } value)
+                {
+                    seen.Add(value);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static async Task WaitForPortAsync(int port, ServerProcess process, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+
+        throw new TimeoutException($"{process.Name} did not listen on {port}:\n{process.RecentOutput}");
+    }
+
+    private static string GarnetServerDll()
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "dotnet-tools.json")));
+        var version = manifest.RootElement.GetProperty("tools").GetProperty("garnet-server").GetProperty("version").GetString()!;
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var tools = Path.Combine(packages, "garnet-server", version, "tools");
+        return (Directory.Exists(tools) ? Directory.GetFiles(tools, "GarnetServer.dll", SearchOption.AllDirectories).FirstOrDefault() : null)
+            ?? throw new InvalidOperationException($"garnet-server {version} is not restored under {tools}: run 'dotnet tool restore'.");
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
