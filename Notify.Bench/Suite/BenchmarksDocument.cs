@@ -82,7 +82,7 @@ internal static class BenchmarksDocument
             md.AppendLine()
                 .AppendLine(Invariant, $"## {scenario.Name}: {scenario.Description}")
                 .AppendLine()
-                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topics, {(scenario.Idle ? "no publishing while the connections are held, then one event per topic to check each is alive" : first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
+                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topic{(first?.Topics == 1 ? "" : "s")}, {(scenario.Idle ? "no publishing while the connections are held, then one event per topic to check each is alive" : first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
                 .AppendLine()
                 .AppendLine(Header(hubs))
                 .AppendLine(Rule(hubs));
@@ -175,14 +175,17 @@ internal static class BenchmarksDocument
         return ratios.Count == 1 ? $"{median:0.00}" : $"{median:0.00} [{ratios[0]:0.00} – {ratios[^1]:0.00}]";
     }
 
-    private static string Errors(List<SuiteRun> runs) =>
-        $"{runs.Sum(r => r.Result.Missing):N0} / {runs.Sum(r => r.Result.Duplicates):N0} / {runs.Sum(r => r.Result.OutOfOrder):N0}";
+    private static string Errors(List<SuiteRun> runs) => runs.Count == 0
+        ? "–"
+        : $"{runs.Sum(r => r.Result.Missing):N0} / {runs.Sum(r => r.Result.Duplicates):N0} / {runs.Sum(r => r.Result.OutOfOrder):N0}";
 
-    private static string Signals(List<SuiteRun> runs) =>
-        $"{runs.Sum(r => r.Result.Resets):N0} / {runs.Sum(r => r.Result.Lagged):N0} / {runs.Sum(r => r.Result.UnexpectedCloses):N0}";
+    private static string Signals(List<SuiteRun> runs) => runs.Count == 0
+        ? "–"
+        : $"{runs.Sum(r => r.Result.Resets):N0} / {runs.Sum(r => r.Result.Lagged):N0} / {runs.Sum(r => r.Result.UnexpectedCloses):N0}";
 
-    private static string Resumed(List<SuiteRun> runs) =>
-        $"{runs.Sum(r => r.Result.DroppedComplete):N0} of {runs.Sum(r => r.Result.Dropped):N0}";
+    private static string Resumed(List<SuiteRun> runs) => runs.Count == 0
+        ? "–"
+        : $"{runs.Sum(r => r.Result.DroppedComplete):N0} of {runs.Sum(r => r.Result.Dropped):N0}";
 
     internal static double Median(IReadOnlyList<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
