@@ -37,7 +37,7 @@ internal sealed class ClusterHub : IHub
         {
             ArgumentList =
             {
-                "exec", GarnetServerDll(),
+                "exec", GarnetTool.ServerDll(RepositoryPaths.Root),
                 "--port", Invariant(_storePort), "--bind", "127.0.0.1",
                 "--lua", "--lua-transaction-mode",
                 "--aof", "--aof-commit-freq", "0", "--aof-commit-wait",
@@ -169,17 +169,6 @@ internal sealed class ClusterHub : IHub
         }
 
         throw new TimeoutException($"{process.Name} did not listen on {port}:\n{process.RecentOutput}");
-    }
-
-    private static string GarnetServerDll()
-    {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "dotnet-tools.json")));
-        var version = manifest.RootElement.GetProperty("tools").GetProperty("garnet-server").GetProperty("version").GetString()!;
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var tools = Path.Combine(packages, "garnet-server", version, "tools");
-        return (Directory.Exists(tools) ? Directory.GetFiles(tools, "GarnetServer.dll", SearchOption.AllDirectories).FirstOrDefault() : null)
-            ?? throw new InvalidOperationException($"garnet-server {version} is not restored under {tools}: run 'dotnet tool restore'.");
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

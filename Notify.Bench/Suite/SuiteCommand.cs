@@ -20,6 +20,18 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
             .Select(s => settings.Duration is { } seconds ? s with { Duration = TimeSpan.FromSeconds(seconds) } : s)
             .ToList();
         var hubs = settings.Hubs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var output = settings.Output ?? Path.Combine(RepositoryPaths.Root, "docs", "benchmarks.md");
+        if (settings.RenderFrom is { } saved)
+        {
+            var previous = SavedSuite.Load(saved, hubs);
+            await File.WriteAllTextAsync(
+                output,
+                BenchmarksDocument.Render(previous.Runs, previous.Failures, previous.Skipped, previous.Scenarios, settings, MachineInfo.Describe(), previous.Rounds),
+                cancellationToken);
+            AnsiConsole.MarkupLine($"[green]Wrote {Markup.Escape(output)} from {previous.Runs.Count} saved runs[/]");
+            return 0;
+        }
+
         var results = new List<SuiteRun>();
         var failures = new List<(int Round, string Scenario, string Hub, string Reason)>();
         var skipped = new HashSet<(string Scenario, string Hub, string Reason)>();
@@ -32,7 +44,7 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
                 foreach (var hubName in order)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (hubName == "cluster" && scenario.Subscribers > ClusterHub.MaxSubscribers)
+                    if (SavedSuite.IsSkipped(hubName, scenario))
                     {
                         skipped.Add((scenario.Name, hubName, ClusterHub.WhyNotMoreSubscribers));
                         continue;
@@ -47,13 +59,13 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
                     {
                         AnsiConsole.MarkupLine($"[red]{Markup.Escape($"round {round} {scenario.Name} → {hubName} failed: {exception.Message}")}[/]");
                         failures.Add((round, scenario.Name, hubName, exception.Message.Split('\n')[0]));
+                        SavedSuite.SaveFailure(settings.Results, new SuiteFailure(round, scenario.Name, hubName, exception.Message.Split('\n')[0]));
                     }
                 }
             }
         }
 
-        var output = settings.Output ?? Path.Combine(RepositoryPaths.Root, "docs", "benchmarks.md");
-        await File.WriteAllTextAsync(output, BenchmarksDocument.Render(results, failures, skipped, scenarios, settings, MachineInfo.Describe()), cancellationToken);
+        await File.WriteAllTextAsync(output, BenchmarksDocument.Render(results, failures, skipped, scenarios, settings, MachineInfo.Describe(), settings.Rounds), cancellationToken);
         AnsiConsole.MarkupLine($"[green]Wrote {Markup.Escape(output)}[/]");
         return failures.Count == 0 && results.All(r => r.Result.Correct) ? 0 : 2;
     }

@@ -30,6 +30,10 @@ internal sealed class SuiteSettings : CommandSettings
     [Description("Where each run's JSON goes. Default .notify/bench")]
     public string Results { get; init; } = Path.Combine(RepositoryPaths.Root, ".notify", "bench");
 
+    [CommandOption("--render-from <DIRECTORY>")]
+    [Description("Runs nothing: writes the document from the runs a suite saved in DIRECTORY")]
+    public string? RenderFrom { get; init; }
+
     public override ValidationResult Validate() =>
         Rounds is < 1 or > 20 ? ValidationResult.Error("--rounds must be between 1 and 20.") : ValidationResult.Success();
 }

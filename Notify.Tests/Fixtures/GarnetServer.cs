@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace Notify.Tests.Fixtures;
 
@@ -51,7 +50,7 @@ public sealed class GarnetServer : IAsyncDisposable
         {
             ArgumentList =
             {
-                "exec", ServerDll(),
+                "exec", Notify.Bench.Suite.GarnetTool.ServerDll(RepositoryRoot.Path),
                 "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                 "--lua", "--lua-transaction-mode",
                 "--aof", "--aof-commit-freq", "0", "--aof-commit-wait",
@@ -119,17 +118,5 @@ public sealed class GarnetServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    /// <summary>GarnetServer.dll of the version the tool manifest pins, as <c>dotnet tool restore</c> placed it.</summary>
-    private static string ServerDll()
-    {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "dotnet-tools.json")));
-        var version = manifest.RootElement.GetProperty("tools").GetProperty("garnet-server").GetProperty("version").GetString()!;
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var tools = Path.Combine(packages, "garnet-server", version, "tools");
-        var dll = Directory.Exists(tools) ? Directory.GetFiles(tools, "GarnetServer.dll", SearchOption.AllDirectories).FirstOrDefault() : null;
-        return dll ?? throw new InvalidOperationException($"garnet-server {version} is not restored under {tools}: run 'dotnet tool restore'.");
     }
 }
