@@ -14,6 +14,12 @@ internal static class BenchProgram
         // socket is created, hence set before anything else.
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI output: lines are not wrapped at the 80 columns assumed without a terminal.
+            Spectre.Console.AnsiConsole.Profile.Width = 200;
+        }
+
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -24,7 +30,7 @@ internal static class BenchProgram
             }
 
             config.AddCommand<SuiteCommand>("suite")
-                .WithDescription("Starts Notify and nchan in turn, runs every scenario against each for several rounds, writes docs/benchmarks.md");
+                .WithDescription("Starts Notify (one silo), the three-silo cluster and nchan in turn, runs every scenario against each for several rounds, writes docs/benchmarks.md");
         });
 
         using var cancel = new CancellationTokenSource();
