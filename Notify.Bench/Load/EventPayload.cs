@@ -12,7 +12,7 @@ internal static class EventPayload
     public const int MinimumSize = 42;
 
     /// <summary>Larger sequence numbers are not ours: the data was mangled on the way.</summary>
-    public const long MaxSequence = 1L << 31;
+    public const long MaxSequence = TopicOrder.Capacity;
 
     public static byte[] Create(long sequence, long timestamp, int size)
     {

@@ -144,7 +144,7 @@ internal sealed class Publisher : IDisposable
         }
         else
         {
-            lane.Fail(sequence);
+            lane.Fail();
             _metrics.Window?.Add(-lane.Subscribers);
         }
     }

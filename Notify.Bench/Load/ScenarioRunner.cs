@@ -80,104 +80,115 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
         }
 
         connectTimer.Stop();
-        var memoryConnected = server.IsEmpty ? (ProcessSample?)null : await SettledSampleAsync(cancellationToken);
-
-        long primed = 0;
-        if (!scenario.Idle)
+        try
         {
-            // One event per topic, delivered everywhere, before measuring: each topic's first publish (a
-            // grain activating, a channel being created) is start-up cost, not the steady state measured here.
-            metrics.Recording = false;
-            await publisher.PublishOnceToEachAsync(cancellationToken);
-            await DrainAsync(metrics, lanes.Sum(l => l.AcknowledgedCount * (long)l.Subscribers), publisher, connected, cancellationToken);
-            primed = metrics.Deliveries;
-            metrics.Recording = true;
-        }
+            var memoryConnected = server.IsEmpty ? (ProcessSample?)null : await SettledSampleAsync(cancellationToken);
 
-        var serverStart = server.IsEmpty ? (ProcessSample?)null : server.Sample();
-        var benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var publishStart = Stopwatch.GetTimestamp();
-        metrics.StartTimeline();
-        var dropped = Array.Empty<Subscriber>();
-        using (var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            var publishing = scenario.Idle
-                ? Task.Delay(scenario.Duration, cancellationToken)
-                : publisher.RunAsync(scenario.Rate, stopPublishing.Token);
-            stopPublishing.CancelAfter(scenario.Duration);
-            if (scenario.DropFraction > 0)
+            long primed = 0;
+            long primedEvents = 0;
+            if (!scenario.Idle)
             {
-                dropped = await DropAsync(subscribers, stopPublishing.Token);
-            }
-
-            await ReportWhileAsync(publishing, "publishing", publisher, metrics, connected);
-            if (scenario.Idle)
-            {
-                // Every held connection must still carry an event.
+                // One event per topic, delivered everywhere, before measuring: each topic's first publish (a
+                // grain activating, a channel being created) is start-up cost, not the steady state measured here.
+                metrics.Recording = false;
                 await publisher.PublishOnceToEachAsync(cancellationToken);
+                await DrainAsync(metrics, lanes.Sum(l => l.AcknowledgedCount * (long)l.Subscribers), publisher, connected, cancellationToken);
+                primed = metrics.Deliveries;
+                primedEvents = publisher.Acknowledged;
+                metrics.Recording = true;
             }
+
+            var serverStart = server.IsEmpty ? (ProcessSample?)null : server.Sample();
+            var benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var publishStart = Stopwatch.GetTimestamp();
+            metrics.StartTimeline();
+            var dropped = Array.Empty<Subscriber>();
+            using (var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var publishing = scenario.Idle
+                    ? Task.Delay(scenario.Duration, cancellationToken)
+                    : publisher.RunAsync(scenario.Rate, stopPublishing.Token);
+                stopPublishing.CancelAfter(scenario.Duration);
+                if (scenario.DropFraction > 0)
+                {
+                    dropped = await DropAsync(subscribers, stopPublishing.Token);
+                }
+
+                await ReportWhileAsync(publishing, "publishing", publisher, metrics, connected);
+                if (scenario.Idle)
+                {
+                    // Every held connection must still carry an event.
+                    await publisher.PublishOnceToEachAsync(cancellationToken);
+                }
+            }
+
+            var expected = lanes.Sum(l => l.Acknowledged.Count * (long)l.Subscribers);
+            await DrainAsync(metrics, expected, publisher, connected, cancellationToken);
+            var publishSeconds = Stopwatch.GetElapsedTime(publishStart).TotalSeconds;
+            var deliverySeconds = Math.Max((metrics.LastDelivery - publishStart) / (double)Stopwatch.Frequency, 1e-3);
+            var serverEnd = server.IsEmpty ? (ProcessSample?)null : server.Sample();
+            var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuStart).TotalSeconds / publishSeconds * 100;
+
+            await stopSubscribers.CancelAsync();
+            await Task.WhenAll(running);
+
+            long missing = 0;
+            foreach (var subscriber in subscribers)
+            {
+                missing += subscriber.Received.CountMissingFrom(lanes[subscriber.Topic].Acknowledged);
+            }
+
+            var droppedComplete = dropped.Count(s =>
+                s.Received.CountMissingFrom(lanes[s.Topic].Acknowledged) == 0 && s.Duplicates == 0 && s.OutOfOrder == 0);
+
+            return new ScenarioResult
+            {
+                Scenario = scenario.Name,
+                Target = target,
+                Url = baseUrl.ToString(),
+                StartedAt = startedAt,
+                Subscribers = scenario.Subscribers,
+                Topics = scenario.Topics,
+                OfferedRate = scenario.Rate,
+                InFlight = scenario.InFlight,
+                EventSize = scenario.EventSize,
+                DurationSeconds = scenario.Duration.TotalSeconds,
+                Connected = connected,
+                ConnectSeconds = Math.Round(connectTimer.Elapsed.TotalSeconds, 2),
+                Published = publisher.Acknowledged,
+                PublishFailed = publisher.Failed,
+                PublishedPerSecond = Math.Round((publisher.Acknowledged - primedEvents) / scenario.Duration.TotalSeconds, 1),
+                PublishRoundTripMs = Percentiles.From(metrics.PublishRoundTrip),
+                ExpectedDeliveries = expected,
+                Deliveries = metrics.Deliveries,
+                DeliveriesPerSecond = scenario.Idle ? 0 : Math.Round((metrics.Deliveries - primed) / deliverySeconds),
+                LatencyMs = Percentiles.From(metrics.Latency),
+                Timeline = metrics.Timeline(),
+                Missing = missing,
+                Duplicates = subscribers.Sum(s => s.Duplicates),
+                OutOfOrder = subscribers.Sum(s => s.OutOfOrder),
+                Malformed = subscribers.Sum(s => s.Malformed),
+                Resets = subscribers.Sum(s => s.Resets),
+                Lagged = subscribers.Sum(s => s.Lagged),
+                UnexpectedCloses = subscribers.Sum(s => s.UnexpectedCloses),
+                FailedConnects = subscribers.Sum(s => s.FailedConnects),
+                Dropped = dropped.Length,
+                DroppedComplete = droppedComplete,
+                ServerCpuPercent = serverEnd is { } end && serverStart is { } start ? Math.Round(end.CpuPercentSince(start), 1) : null,
+                BenchCpuPercent = Math.Round(benchCpu, 1),
+                ServerMemoryBeforeBytes = memoryBefore?.ResidentBytes,
+                ServerMemoryConnectedBytes = memoryConnected?.ResidentBytes,
+                ServerMemoryPerConnectionBytes = memoryBefore is { } before && memoryConnected is { } after && connected > 0
+                    ? (after.ResidentBytes - before.ResidentBytes) / connected
+                    : null,
+            };
         }
-
-        var expected = lanes.Sum(l => l.Acknowledged.Count * (long)l.Subscribers);
-        await DrainAsync(metrics, expected, publisher, connected, cancellationToken);
-        var publishSeconds = Stopwatch.GetElapsedTime(publishStart).TotalSeconds;
-        var deliverySeconds = Math.Max((metrics.LastDelivery - publishStart) / (double)Stopwatch.Frequency, 1e-3);
-        var serverEnd = server.IsEmpty ? (ProcessSample?)null : server.Sample();
-        var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuStart).TotalSeconds / publishSeconds * 100;
-
-        await stopSubscribers.CancelAsync();
-        await Task.WhenAll(running);
-
-        long missing = 0;
-        foreach (var subscriber in subscribers)
+        finally
         {
-            missing += subscriber.Received.CountMissingFrom(lanes[subscriber.Topic].Acknowledged);
+            // Whatever happened, no subscriber outlives its run (they would reconnect into the next one).
+            await stopSubscribers.CancelAsync();
+            await Task.WhenAll(running);
         }
-
-        var droppedComplete = dropped.Count(s =>
-            s.Received.CountMissingFrom(lanes[s.Topic].Acknowledged) == 0 && s.Duplicates == 0 && s.OutOfOrder == 0);
-
-        return new ScenarioResult
-        {
-            Scenario = scenario.Name,
-            Target = target,
-            Url = baseUrl.ToString(),
-            StartedAt = startedAt,
-            Subscribers = scenario.Subscribers,
-            Topics = scenario.Topics,
-            OfferedRate = scenario.Rate,
-            InFlight = scenario.InFlight,
-            EventSize = scenario.EventSize,
-            DurationSeconds = scenario.Duration.TotalSeconds,
-            Connected = connected,
-            ConnectSeconds = Math.Round(connectTimer.Elapsed.TotalSeconds, 2),
-            Published = publisher.Acknowledged,
-            PublishFailed = publisher.Failed,
-            PublishedPerSecond = Math.Round(publisher.Acknowledged / scenario.Duration.TotalSeconds, 1),
-            PublishRoundTripMs = Percentiles.From(metrics.PublishRoundTrip),
-            ExpectedDeliveries = expected,
-            Deliveries = metrics.Deliveries,
-            DeliveriesPerSecond = scenario.Idle ? 0 : Math.Round((metrics.Deliveries - primed) / deliverySeconds),
-            LatencyMs = Percentiles.From(metrics.Latency),
-            Timeline = metrics.Timeline(),
-            Missing = missing,
-            Duplicates = subscribers.Sum(s => s.Duplicates),
-            OutOfOrder = subscribers.Sum(s => s.OutOfOrder),
-            Malformed = subscribers.Sum(s => s.Malformed),
-            Resets = subscribers.Sum(s => s.Resets),
-            Lagged = subscribers.Sum(s => s.Lagged),
-            UnexpectedCloses = subscribers.Sum(s => s.UnexpectedCloses),
-            FailedConnects = subscribers.Sum(s => s.FailedConnects),
-            Dropped = dropped.Length,
-            DroppedComplete = droppedComplete,
-            ServerCpuPercent = serverEnd is { } end && serverStart is { } start ? Math.Round(end.CpuPercentSince(start), 1) : null,
-            BenchCpuPercent = Math.Round(benchCpu, 1),
-            ServerMemoryBeforeBytes = memoryBefore?.ResidentBytes,
-            ServerMemoryConnectedBytes = memoryConnected?.ResidentBytes,
-            ServerMemoryPerConnectionBytes = memoryBefore is { } before && memoryConnected is { } after && connected > 0
-                ? (after.ResidentBytes - before.ResidentBytes) / connected
-                : null,
-        };
     }
 
     private Uri TopicUrl(string runId, int topic) =>
@@ -266,7 +277,9 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
     private async Task DrainAsync(RunMetrics metrics, long expected, Publisher publisher, int connected, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(scenario.DrainTimeout.TotalSeconds * Stopwatch.Frequency);
-        while (metrics.Deliveries < expected && Stopwatch.GetTimestamp() < deadline)
+        // A failed publish may still have been stored and delivered: then the count of deliveries can reach
+        // the expected one while acknowledged events are still on their way, so wait out the drain time.
+        while ((metrics.Deliveries < expected || publisher.Failed > 0) && Stopwatch.GetTimestamp() < deadline)
         {
             progress.Report($"draining: {connected:N0} connected, {publisher.Acknowledged:N0} published, {metrics.Deliveries:N0}/{expected:N0} delivered");
             await Task.Delay(50, cancellationToken);

@@ -15,6 +15,7 @@ namespace Notify.Bench.Load;
 internal sealed class Subscriber : ISseEventSink
 {
     private const int ReceiveBufferSize = 4096;
+    private const int MaxHeadSize = 64 * 1024;
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly SseParser _parser = new();
@@ -104,10 +105,18 @@ internal sealed class Subscriber : ISseEventSink
             }
             catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException or InvalidDataException)
             {
+                Close();
                 dropped = Interlocked.Read(ref _droppedUntil) > Stopwatch.GetTimestamp();
                 if (!dropped && !stopping.IsCancellationRequested)
                 {
-                    UnexpectedCloses++;
+                    if (exception is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                    {
+                        FailedConnects++;
+                    }
+                    else
+                    {
+                        UnexpectedCloses++;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -134,7 +143,13 @@ internal sealed class Subscriber : ISseEventSink
     private async Task<bool> ReceiveOnceAsync(CancellationToken stopping)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _socket = socket;
+        Interlocked.Exchange(ref _socket, socket)?.Dispose();
+        if (Interlocked.Read(ref _droppedUntil) > Stopwatch.GetTimestamp())
+        {
+            Close(); // dropped while this attempt was starting
+            return true;
+        }
+
         using var registration = stopping.Register(Close);
         await socket.ConnectAsync(_endPoint, stopping);
         await socket.SendAsync(BuildRequest(), SocketFlags.None, stopping);
@@ -147,6 +162,11 @@ internal sealed class Subscriber : ISseEventSink
         {
             if (filled == buffer.Length)
             {
+                if (buffer.Length >= MaxHeadSize)
+                {
+                    throw new InvalidDataException($"No end of the response head in {MaxHeadSize} bytes.");
+                }
+
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
 

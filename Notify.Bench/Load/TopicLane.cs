@@ -55,11 +55,7 @@ internal sealed class TopicLane(int index, Uri url, int subscribers) : IDisposab
         Order.Settled(sequence);
     }
 
-    public void Fail(long sequence)
-    {
-        Interlocked.Increment(ref _failed);
-        Order.Settled(sequence);
-    }
+    public void Fail() => Interlocked.Increment(ref _failed);
 
     public void Schedule() => _due.Release();
 

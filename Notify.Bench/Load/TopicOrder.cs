@@ -10,10 +10,14 @@ internal sealed class TopicOrder
 {
     private const int SegmentBits = 16;
     private const int SegmentSize = 1 << SegmentBits;
-    private readonly long[]?[] _segments = new long[4096][];
+    private const int Segments = 4096;
+    private readonly long[]?[] _segments = new long[Segments][];
     private readonly Lock _gate = new();
     private long _acknowledgedPrefix;
     private readonly SortedSet<long> _acknowledgedAhead = [];
+
+    /// <summary>The highest sequence number a topic can have in one run.</summary>
+    public const long Capacity = ((long)Segments << SegmentBits) - 1;
 
     /// <summary>The default for a topic whose events were published one at a time: each follows all before it.</summary>
     public static TopicOrder Sequential { get; } = new() { IsSequential = true };
@@ -26,6 +30,11 @@ internal sealed class TopicOrder
         if (IsSequential)
         {
             return sequence - 1;
+        }
+
+        if (sequence is <= 0 or > Capacity)
+        {
+            return 0;
         }
 
         var segment = Volatile.Read(ref _segments[sequence >> SegmentBits]);
@@ -43,7 +52,10 @@ internal sealed class TopicOrder
         }
     }
 
-    /// <summary>The hub acknowledged <paramref name="sequence"/>; failed publishes count as settled too (they owe no order).</summary>
+    /// <summary>
+    /// The hub acknowledged <paramref name="sequence"/>. A publish that failed is never settled: the hub may
+    /// still have stored it, so nothing sent later is held to come after it.
+    /// </summary>
     public void Settled(long sequence)
     {
         lock (_gate)

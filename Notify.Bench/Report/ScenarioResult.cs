@@ -6,6 +6,9 @@ namespace Notify.Bench.Report;
 internal sealed record ScenarioResult
 {
     public required string Scenario { get; init; }
+
+    /// <summary>The suite's round this run belongs to; null for a run on its own.</summary>
+    public int? Round { get; init; }
     public required string Target { get; init; }
     public required string Url { get; init; }
     public required DateTime StartedAt { get; init; }

@@ -83,12 +83,24 @@ internal sealed class ClusterHub : IHub
     public async ValueTask DisposeAsync()
     {
         // The gateway first, the store last: silos leave the cluster while the store still answers.
+        var failures = new List<Exception>();
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
-            await _processes[i].DisposeAsync();
+            try
+            {
+                await _processes[i].DisposeAsync();
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                failures.Add(exception); // stop the others all the same
+            }
         }
 
         Directory.Delete(_storeDirectory, recursive: true);
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Some of the cluster's processes could not be stopped.", failures);
+        }
     }
 
     private ServerProcess Start(string name, ProcessStartInfo start)

@@ -46,11 +46,16 @@ internal sealed class NchanHub : IHub
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        try
         {
-            await _server.DisposeAsync();
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
         }
-
-        Directory.Delete(_directory, recursive: true);
+        finally
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 }

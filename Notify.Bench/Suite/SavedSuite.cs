@@ -24,7 +24,7 @@ internal sealed record SavedSuite(
     public static void SaveFailure(string directory, SuiteFailure failure)
     {
         Directory.CreateDirectory(directory);
-        var name = $"failed-{failure.Scenario}-{failure.Hub}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json";
+        var name = $"failed-{failure.Scenario}-{failure.Hub}-round{failure.Round}-{DateTime.UtcNow:yyyyMMdd-HHmmssfff}.json";
         File.WriteAllText(Path.Combine(directory, name), JsonSerializer.Serialize(failure, ResultFiles.Json));
     }
 
@@ -46,9 +46,10 @@ internal sealed record SavedSuite(
             }
         }
 
+        // Runs saved by a suite carry their round; for others it is their place among the same scenario and hub.
         var runs = results
             .GroupBy(r => (r.Scenario, r.Target))
-            .SelectMany(g => g.OrderBy(r => r.StartedAt).Select((r, i) => new SuiteRun(i + 1, r)))
+            .SelectMany(g => g.OrderBy(r => r.StartedAt).Select((r, i) => new SuiteRun(r.Round ?? (i + 1), r)))
             .OrderBy(r => r.Result.StartedAt)
             .ToList();
         var scenarios = Notify.Bench.Load.Scenarios.All

@@ -32,6 +32,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static ServerProcess Start(string name, ProcessStartInfo start)
     {
+        // The generator's own socket setting (BenchProgram) must not reach the servers it measures.
+        start.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;

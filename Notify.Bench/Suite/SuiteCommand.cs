@@ -85,7 +85,7 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
         await hub.StartAsync(cancellationToken);
         var progress = new ConsoleProgress(label);
         var result = await new ScenarioRunner(scenario, hub.TopicsUrl, hub.Name, new ProcessSampler(hub.ProcessIds), progress)
-            .RunAsync(cancellationToken);
+            .RunAsync(cancellationToken) with { Round = round };
         progress.Done();
         ResultFiles.Write(result, settings.Results);
         AnsiConsole.MarkupLine(
