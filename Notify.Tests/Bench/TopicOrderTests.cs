@@ -33,4 +33,21 @@ public sealed class TopicOrderTests
     [Fact]
     public void Sequential_EachEventFollowsAllBefore() =>
         Assert.Equal(41, TopicOrder.Sequential.MustFollow(42));
+
+    [Fact]
+    public void AFailedPublish_IsNeverSettled_SoNothingLaterIsHeldToFollowIt()
+    {
+        using var lane = new TopicLane(0, new Uri("http://127.0.0.1/topics/t"), subscribers: 1);
+
+        var first = lane.NextToSend();
+        lane.Fail(); // timed out: the hub may still have stored it, and deliver it late
+        var second = lane.NextToSend();
+        lane.Acknowledge(second);
+        var third = lane.NextToSend();
+
+        Assert.Equal(0, lane.Order.MustFollow(third)); // not held to follow the failed one, nor what came after it
+        Assert.Equal(1, lane.Failed);
+        Assert.False(lane.Acknowledged.Contains(first));
+        Assert.True(lane.Acknowledged.Contains(second));
+    }
 }
