@@ -10,17 +10,18 @@ namespace Notify.Bench.Load;
 internal sealed class RunMetrics : IDisposable
 {
     private const long MaxMicroseconds = 10L * 60 * 1_000_000;
-    private readonly ThreadLocal<LongHistogram> _latency = new(NewHistogram, trackAllValues: true);
+    // One per-thread lookup per delivery: the latency histogram and the timeline live together.
+    private readonly ThreadLocal<(LongHistogram Latency, SecondBuckets Seconds)> _delivered =
+        new(() => (NewHistogram(), new SecondBuckets()), trackAllValues: true);
     private readonly ThreadLocal<LongHistogram> _roundTrip = new(NewHistogram, trackAllValues: true);
-    private readonly ThreadLocal<SecondBuckets> _seconds = new(() => new SecondBuckets(), trackAllValues: true);
     private readonly List<Subscriber> _subscribers = [];
     private long _start = Stopwatch.GetTimestamp();
 
     /// <summary>Publish to receive, microseconds, for events sent while the subscriber was connected.</summary>
-    public HistogramBase Latency => Merge(_latency);
+    public HistogramBase Latency => Merge(_delivered.Values.Select(d => d.Latency));
 
     /// <summary>POST round trips, microseconds.</summary>
-    public HistogramBase PublishRoundTrip => Merge(_roundTrip);
+    public HistogramBase PublishRoundTrip => Merge(_roundTrip.Values);
 
     /// <summary>Each subscriber's first receipt of each event, over all subscribers.</summary>
     public long Deliveries
@@ -69,15 +70,16 @@ internal sealed class RunMetrics : IDisposable
         if (live && Recording)
         {
             var microseconds = Math.Clamp(ToMicroseconds(receivedAt - sentAt), 1, MaxMicroseconds);
-            _latency.Value!.RecordValue(microseconds);
-            _seconds.Value!.Record((receivedAt - Volatile.Read(ref _start)) / Stopwatch.Frequency, microseconds);
+            var (latency, seconds) = _delivered.Value;
+            latency.RecordValue(microseconds);
+            seconds.Record((receivedAt - Volatile.Read(ref _start)) / Stopwatch.Frequency, microseconds);
         }
     }
 
     /// <summary>Per second of the measured run: live deliveries, the slowest, and how many took over 10 ms.</summary>
     public IReadOnlyList<SecondSummary> Timeline()
     {
-        var all = _seconds.Values;
+        var all = _delivered.Values.Select(d => d.Seconds).ToList();
         var length = all.Count == 0 ? 0 : all.Max(b => b.Length);
         return Enumerable.Range(0, length)
             .Select(i => new SecondSummary(
@@ -95,17 +97,16 @@ internal sealed class RunMetrics : IDisposable
 
     public void Dispose()
     {
-        _latency.Dispose();
+        _delivered.Dispose();
         _roundTrip.Dispose();
-        _seconds.Dispose();
     }
 
     private static LongHistogram NewHistogram() => new(1, MaxMicroseconds, 3);
 
-    private static LongHistogram Merge(ThreadLocal<LongHistogram> perThread)
+    private static LongHistogram Merge(IEnumerable<LongHistogram> perThread)
     {
         var merged = NewHistogram();
-        foreach (var histogram in perThread.Values)
+        foreach (var histogram in perThread)
         {
             merged.Add(histogram);
         }
