@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Notify.AppHost.Store;
-using Notify.Grains;
+using Notify.AppHost.Streaming;
+using Notify.Grains.Streaming;
 
 // The whole cluster on one machine, top to bottom: the store, the Orleans cluster resource, the silos,
 // then the load balancer in front of them.

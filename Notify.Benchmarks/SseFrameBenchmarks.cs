@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Notify.Api.Sse;
-using Notify.Grains;
+using Notify.Grains.Events;
 
 namespace Notify.Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Notify.Grains;
+using Notify.Grains.Reads;
 
 namespace Notify.Api.Diagnostics;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
-using Notify.Grains;
 using Notify.Grains.Streaming;
 using OpenTelemetry.Trace;
 using Orleans.Configuration;
@@ -34,21 +33,21 @@ public static class SiloHostingExtensions
                     gatewayPort: endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
             }
 
-            if (!orleans.GetSection($"GrainStorage:{NotifyStreams.PubSubStoreName}").Exists())
+            if (!orleans.GetSection($"GrainStorage:{NotifyProviderNames.PubSubStore}").Exists())
             {
-                silo.AddMemoryGrainStorage(NotifyStreams.PubSubStoreName);
+                silo.AddMemoryGrainStorage(NotifyProviderNames.PubSubStore);
             }
 
-            if (!orleans.GetSection($"Streaming:{NotifyStreams.ProviderName}").Exists())
+            if (!orleans.GetSection($"Streaming:{NotifyProviderNames.Streams}").Exists())
             {
-                silo.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
+                silo.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
             }
 
             // Failure detection (how fast a dead silo's grains move) is tunable as Orleans:Membership:*.
             silo.Services.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
 
             // These apply whether the provider came from configuration (Aspire) or from the line above.
-            var name = NotifyStreams.ProviderName;
+            var name = NotifyProviderNames.Streams;
             silo.Services.AddOptions<StreamPullingAgentOptions>(name)
                 .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PullingPeriod);
             silo.Services.AddOptions<HashRingStreamQueueMapperOptions>(name)

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Notify.Api.Diagnostics;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
+using Notify.Grains.Topics;
 
 namespace Notify.Api.Sse;
 

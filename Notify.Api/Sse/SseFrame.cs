@@ -2,7 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
 
 namespace Notify.Api.Sse;
 

@@ -1,7 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
+using Notify.Grains.Streaming;
+using Notify.Grains.Topics;
 using Orleans.Streams;
 
 namespace Notify.Api.Sse;
@@ -43,7 +46,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     {
         Topic = topic;
         _grain = client.GetGrain<ITopicGrain>(topic);
-        _stream = client.GetStreamProvider(NotifyStreams.ProviderName).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
+        _stream = client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
         _options = options;
         _logger = logger;
         _metrics = metrics;

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
 using Notify.Api.Sse;
-using Notify.Grains;
+using Notify.Grains.Reads;
+using Notify.Grains.Topics;
 
 namespace Notify.Api.Topics;
 

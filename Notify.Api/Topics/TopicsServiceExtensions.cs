@@ -1,8 +1,8 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.Api.Diagnostics;
 using Notify.Api.Sse;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Notify.Grains;
 using Notify.Grains.Storage;
+using Notify.Grains.Topics;
 
 namespace Notify.Api.Topics;
 

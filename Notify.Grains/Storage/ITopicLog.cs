@@ -1,3 +1,5 @@
+using Notify.Grains.Events;
+
 namespace Notify.Grains.Storage;
 
 /// <summary>

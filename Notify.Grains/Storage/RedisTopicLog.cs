@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Notify.Grains.Events;
+using Notify.Grains.Topics;
 using StackExchange.Redis;
 
 namespace Notify.Grains.Storage;

@@ -1,17 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Notify.Grains.Streaming;
 
-[assembly: RegisterProvider(DoorbellStreamsExtensions.ProviderType, "Streaming", "Silo", typeof(DoorbellStreamProviderBuilder))]
-[assembly: RegisterProvider(DoorbellStreamsExtensions.ProviderType, "Streaming", "Client", typeof(DoorbellStreamProviderBuilder))]
+[assembly: RegisterProvider(NotifyProviderNames.DoorbellStreamsType, "Streaming", "Silo", typeof(DoorbellStreamProviderBuilder))]
+[assembly: RegisterProvider(NotifyProviderNames.DoorbellStreamsType, "Streaming", "Client", typeof(DoorbellStreamProviderBuilder))]
 
 namespace Notify.Grains.Streaming;
 
-/// <summary>Registers doorbell memory stream providers, in code or from configuration.</summary>
+/// <summary>
+/// Registers doorbell memory stream providers, in code or from configuration
+/// (<c>Orleans:Streaming:{name}:ProviderType</c> = <see cref="NotifyProviderNames.DoorbellStreamsType"/>).
+/// </summary>
 public static class DoorbellStreamsExtensions
 {
-    /// <summary>The <c>Orleans:Streaming:{name}:ProviderType</c> that selects this provider.</summary>
-    public const string ProviderType = NotifyProviderNames.DoorbellStreamsType;
-
     /// <summary>Adds a doorbell memory stream provider named <paramref name="name"/> to a silo.</summary>
     public static ISiloBuilder AddDoorbellMemoryStreams(this ISiloBuilder builder, string name, Action<ISiloRecoverableStreamConfigurator>? configure = null)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using Notify.Grains.Streaming;
 
 namespace Notify.Tests.Fixtures;
 
@@ -164,9 +165,9 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         ["Orleans__ServiceId"] = "notify-tests",
         ["Orleans__Clustering__ProviderType"] = "Redis",
         ["Orleans__Clustering__ServiceKey"] = "store",
-        ["Orleans__GrainStorage__PubSubStore__ProviderType"] = "Redis",
-        ["Orleans__GrainStorage__PubSubStore__ServiceKey"] = "store",
-        ["Orleans__Streaming__TopicStreams__ProviderType"] = "DoorbellMemory",
+        [$"Orleans__GrainStorage__{NotifyProviderNames.PubSubStore}__ProviderType"] = "Redis",
+        [$"Orleans__GrainStorage__{NotifyProviderNames.PubSubStore}__ServiceKey"] = "store",
+        [$"Orleans__Streaming__{NotifyProviderNames.Streams}__ProviderType"] = NotifyProviderNames.DoorbellStreamsType,
         ["Orleans__Endpoints__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
         ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",

@@ -1,5 +1,6 @@
 using Notify.Api.Sse;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Streaming;
 using Orleans.Streams;
 
 namespace Notify.Tests.Fixtures;
@@ -10,7 +11,7 @@ internal static class SiloInspection
     /// <summary>This silo's stream subscriptions to a topic, as Orleans' pub-sub knows them.</summary>
     public static Task<IList<StreamSubscriptionHandle<TopicEvent>>> StreamSubscriptionsAsync(this NotifyApp app, string topic) =>
         app.GetService<IClusterClient>()
-            .GetStreamProvider(NotifyStreams.ProviderName)
+            .GetStreamProvider(NotifyProviderNames.Streams)
             .GetStream<TopicEvent>(NotifyStreams.ForTopic(topic))
             .GetAllSubscriptionHandles();
 

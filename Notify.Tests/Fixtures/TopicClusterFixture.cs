@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Notify.Grains;
 using Notify.Grains.Storage;
 using Notify.Grains.Streaming;
+using Notify.Grains.Topics;
 using Orleans.TestingHost;
 
 namespace Notify.Tests.Fixtures;
@@ -40,8 +40,8 @@ public sealed class TopicClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddMemoryGrainStorage(NotifyStreams.PubSubStoreName);
-            siloBuilder.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
+            siloBuilder.AddMemoryGrainStorage(NotifyProviderNames.PubSubStore);
+            siloBuilder.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, Clock);
             siloBuilder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
             siloBuilder.Services.Configure<TopicOptions>(options =>
@@ -57,7 +57,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.AddDoorbellMemoryStreams(NotifyStreams.ProviderName);
+            clientBuilder.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
     }
 }
 

@@ -1,4 +1,6 @@
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
+
 
 namespace Notify.Tests.Grains;
 

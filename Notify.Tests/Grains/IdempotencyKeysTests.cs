@@ -1,4 +1,6 @@
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Topics;
+
 
 namespace Notify.Tests.Grains;
 

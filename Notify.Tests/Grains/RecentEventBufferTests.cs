@@ -1,5 +1,6 @@
 using System.Text;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Topics;
 
 namespace Notify.Tests.Grains;
 

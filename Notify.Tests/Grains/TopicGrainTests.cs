@@ -1,6 +1,9 @@
 using System.Text;
 using System.Threading.Channels;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
+using Notify.Grains.Streaming;
+using Notify.Grains.Topics;
 using Notify.Tests.Fixtures;
 using Orleans.Streams;
 
@@ -193,7 +196,7 @@ public class TopicGrainTests(TopicClusterFixture fixture)
         var topicId = Publisher.NewTopic("grain-stream");
         var topic = fixture.Client.GetGrain<ITopicGrain>(topicId);
         var received = Channel.CreateUnbounded<TopicEvent>();
-        var stream = fixture.Client.GetStreamProvider(NotifyStreams.ProviderName).GetStream<TopicEvent>(NotifyStreams.ForTopic(topicId));
+        var stream = fixture.Client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topicId));
         var subscription = await stream.SubscribeAsync((item, _) => received.Writer.WriteAsync(item).AsTask());
         try
         {

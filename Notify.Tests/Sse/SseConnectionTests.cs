@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Notify.Api.Diagnostics;
 using Notify.Api.Sse;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
+using Notify.Grains.Topics;
 using Notify.Tests.Fixtures;
 
 namespace Notify.Tests.Sse;

@@ -2,7 +2,8 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using Notify.Api.Sse;
-using Notify.Grains;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
 
 namespace Notify.Tests.Sse;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Notify.Grains;
+using Notify.Grains.Events;
 using Notify.Grains.Storage;
+using Notify.Grains.Topics;
 using Notify.Tests.Fixtures;
 using StackExchange.Redis;
 

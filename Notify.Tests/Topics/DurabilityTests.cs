@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using Notify.Grains;
+using Notify.Grains.Topics;
 using Notify.Tests.Fixtures;
 using Orleans.Core.Internal;
 

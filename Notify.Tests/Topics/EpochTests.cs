@@ -1,6 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using Notify.Grains;
+using Notify.Grains.Topics;
 using Notify.Tests.Fixtures;
 using Orleans.Core.Internal;
 

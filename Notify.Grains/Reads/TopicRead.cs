@@ -1,4 +1,6 @@
-namespace Notify.Grains;
+using Notify.Grains.Events;
+
+namespace Notify.Grains.Reads;
 
 /// <summary>A read of a topic's buffer: "the events after X", and whether X could be honoured.</summary>
 /// <param name="Reset">Null when the position was honoured; otherwise why not.</param>

@@ -1,4 +1,6 @@
-namespace Notify.Grains;
+using Notify.Grains.Events;
+
+namespace Notify.Grains.Reads;
 
 /// <summary>What a subscriber asked to resume from, decoded from its <c>Last-Event-ID</c>.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace Notify.Grains;
+namespace Notify.Grains.Reads;
 
 /// <summary>Why a resume position could not be honoured (the <c>reason</c> of a <c>notify.reset</c> event).</summary>
 public enum ResetReason

@@ -1,5 +1,7 @@
 using Aspire.Hosting.Orleans;
-using Notify.Grains;
+using Notify.Grains.Streaming;
+
+namespace Notify.AppHost.Streaming;
 
 /// <summary>
 /// Declares an Orleans stream provider of Notify's doorbell memory type on the Orleans resource, the way

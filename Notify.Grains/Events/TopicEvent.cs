@@ -1,4 +1,4 @@
-namespace Notify.Grains;
+namespace Notify.Grains.Events;
 
 /// <summary>One published event, as stored in its topic's buffer and carried on the topic's stream.</summary>
 /// <param name="Position">The event's epoch and sequence; its wire id is <c>Position.ToString()</c>.</param>

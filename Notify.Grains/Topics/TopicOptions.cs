@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Notify.Grains;
+namespace Notify.Grains.Topics;
 
 /// <summary>Limits of every topic's recent-event buffer and idempotency window (section <c>Notify:Topics</c>).</summary>
 public sealed class TopicOptions

@@ -1,4 +1,6 @@
-namespace Notify.Grains;
+using Notify.Grains.Events;
+
+namespace Notify.Grains.Topics;
 
 /// <summary>
 /// The idempotency keys a topic has seen recently and the positions their publishes got,

@@ -1,4 +1,4 @@
-namespace Notify.Grains;
+namespace Notify.Grains.Reads;
 
 /// <summary>The kinds of <see cref="ResumeFrom"/>.</summary>
 public enum ResumeKind

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
 using Notify.Grains.Storage;
+using Notify.Grains.Streaming;
 using Orleans.Streams;
 
-namespace Notify.Grains;
+namespace Notify.Grains.Topics;
 
 /// <summary>
 /// The topic grain: the one place a topic's ids are assigned and its recent events are kept.
@@ -55,7 +58,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stream = this.GetStreamProvider(NotifyStreams.ProviderName).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
+        _stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
         await LoadAsync(cancellationToken);
         LogActivated(Topic, Head);
     }

@@ -1,6 +1,9 @@
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
+using Notify.Grains.Streaming;
 using Orleans.Concurrency;
 
-namespace Notify.Grains;
+namespace Notify.Grains.Topics;
 
 /// <summary>
 /// One topic, keyed by its id: assigns event ids, keeps the recent-event buffer and publishes each

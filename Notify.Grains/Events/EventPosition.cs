@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Notify.Grains;
+namespace Notify.Grains.Events;
 
 /// <summary>
 /// Where an event sits in its topic: the topic's <see cref="Epoch"/> and the event's 1-based

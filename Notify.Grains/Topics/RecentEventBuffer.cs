@@ -1,4 +1,6 @@
-namespace Notify.Grains;
+using Notify.Grains.Events;
+
+namespace Notify.Grains.Topics;
 
 /// <summary>
 /// A topic's recent events, oldest first, bounded by count, age and bytes.

@@ -1,4 +1,4 @@
-namespace Notify.Grains;
+namespace Notify.Grains.Streaming;
 
 /// <summary>
 /// Names the silos and the AppHost must agree on. Plain constants, no Orleans types, so the AppHost
