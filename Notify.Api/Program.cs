@@ -1,12 +1,13 @@
 using Notify.Api.Hosting;
+using Notify.Api.Subscriptions;
 using Notify.Api.Topics;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNotifyStore();
-builder.AddNotifySilo();
-builder.AddNotifyTopics();
+builder.AddNotifySilo();          // the co-hosted Orleans silo: topic grains, their store, topic streams
+builder.AddNotifySubscriptions(); // SSE: one fan-out per topic per silo, subscriptions, heartbeats
+builder.AddNotifyTopicsApi();     // publish and read limits, problem details, JSON
 
 var app = builder.Build();
 

@@ -3,8 +3,10 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
 using Notify.Api.Sse;
+using Notify.Api.Subscriptions;
 using Notify.Grains.Events;
 using Notify.Grains.Reads;
 using Notify.Grains.Topics;
@@ -24,7 +26,7 @@ public class ConnectionWriterBenchmarks
     private readonly BlockMemoryPool _pool = new();
     private readonly List<Task> _running = [];
     private CancellationTokenSource _stop = null!;
-    private SseConnection[] _connections = [];
+    private TopicSubscription[] _connections = [];
     private ServiceProvider _services = null!;
     private long _sequence;
     private long _expected;
@@ -41,16 +43,18 @@ public class ConnectionWriterBenchmarks
         _services = new ServiceCollection().AddMetrics().AddSingleton<NotifyMetrics>().BuildServiceProvider();
         var metrics = _services.GetRequiredService<NotifyMetrics>();
         var options = new SseOptions { HeartbeatInterval = TimeSpan.FromHours(1), SendQueueLimit = 1024 };
-        var grain = new UnusedTopicGrain();
+        var grain = new LiveOnlyTopicGrain();
+        var services = new SubscriptionServices(
+            new TopicReader(Options.Create(new TopicReadOptions())), options, metrics, NullLogger<TopicSubscription>.Instance, CancellationToken.None);
         _stop = new CancellationTokenSource();
-        _connections = new SseConnection[Connections];
-        var start = new EventPosition(Epoch, 0);
+        _connections = new TopicSubscription[Connections];
         for (var i = 0; i < Connections; i++)
         {
             var pipe = new Pipe(new PipeOptions(_pool, pauseWriterThreshold: 0, useSynchronizationContext: false));
             _pipes.Add(pipe);
-            _connections[i] = new SseConnection("bench", grain, pipe.Writer, options, NullLogger.Instance, metrics);
-            _running.Add(_connections[i].RunAsync(new TopicRead(null, start, [], start), null, _stop.Token));
+            _connections[i] = new TopicSubscription("bench", grain, lastEventId: null, services);
+            await _connections[i].ReadFirstPageAsync(CancellationToken.None);
+            _running.Add(_connections[i].RunAsync(pipe.Writer, _stop.Token));
             _running.Add(DrainAsync(pipe.Reader));
         }
 
@@ -132,13 +136,20 @@ public class ConnectionWriterBenchmarks
         }
     }
 
-    /// <summary>The writer calls its grain only after a gap, which these contiguous frames never make.</summary>
-    private sealed class UnusedTopicGrain : ITopicGrain
+    /// <summary>
+    /// Answers the live start of a topic with no events; the writer calls it again only after a gap, which these
+    /// contiguous frames never make.
+    /// </summary>
+    private sealed class LiveOnlyTopicGrain : ITopicGrain
     {
+        private static readonly EventPosition Start = new(Epoch, 0);
+
         public Task<PublishResult> PublishAsync(PublishRequest request) => throw new NotSupportedException();
 
         public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("A gap in the benchmark's frames.");
+            from.Kind == ResumeKind.Live
+                ? Task.FromResult(new TopicRead(null, Start, [], Start))
+                : throw new NotSupportedException("A gap in the benchmark's frames.");
 
         public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }

@@ -11,7 +11,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every Notify service shares: OpenTelemetry (logs, metrics, traces; OTLP when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), health checks and service discovery.
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), health checks and service discovery. The one place
+/// OpenTelemetry is configured.
 /// </summary>
 /// <remarks>
 /// Deliberately adds nothing that bounds a request's duration (no request timeouts, no output
@@ -24,6 +25,9 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>Liveness only: checks tagged <c>live</c>.</summary>
     public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>The meter of Notify's own instruments.</summary>
+    public const string NotifyMeterName = "Notify";
 
     private const string LiveTag = "live";
 
@@ -49,7 +53,7 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.Orleans"));
+                .AddMeter("Microsoft.Orleans", NotifyMeterName));
 
         // Traces are only recorded when there is somewhere to send them: without an exporter, each request
         // (and each SSE stream, for its whole life) would still carry an Activity nobody reads.
@@ -57,6 +61,7 @@ public static class ServiceDefaultsExtensions
         {
             openTelemetry
                 .WithTracing(tracing => tracing
+                    .SetSampler(new IdleStreamReadsSampler())
                     .AddSource(builder.Environment.ApplicationName)
                     // Grain calls made by application code. Orleans' runtime source (membership, timers,
                     // system targets) is left out: it would fill the trace view with background work.

@@ -6,8 +6,8 @@ namespace Notify.Api.Diagnostics;
 /// <summary>Notify's own instruments (meter <c>Notify</c>), next to ASP.NET Core's and Orleans'.</summary>
 public sealed class NotifyMetrics
 {
-    /// <summary>The meter's name, for OpenTelemetry's <c>AddMeter</c>.</summary>
-    public const string MeterName = "Notify";
+    /// <summary>The meter's name (ServiceDefaults exports it).</summary>
+    public const string MeterName = ServiceDefaultsExtensions.NotifyMeterName;
 
     private readonly Counter<long> _published;
     private readonly Counter<long> _delivered;

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Options;
-using Notify.Api.Diagnostics;
 using Notify.Grains.Streaming;
-using OpenTelemetry.Trace;
+using Notify.Grains.Topics;
 using Orleans.Configuration;
 
 namespace Notify.Api.Hosting;
 
-/// <summary>Co-hosts the Orleans silo in the web app.</summary>
+/// <summary>Co-hosts the Orleans silo in the web app, with the topic grains and their store.</summary>
 public static class SiloHostingExtensions
 {
     /// <summary>
@@ -18,10 +17,10 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddNotifySilo(this WebApplicationBuilder builder)
     {
         var orleans = builder.Configuration.GetSection("Orleans");
-        builder.Services.AddOptions<StreamOptions>()
-            .BindConfiguration(StreamOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddNotifyStore();
+        builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddKeyedSingleton(TopicOptions.ClockKey, TimeProvider.System);
+        builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.UseOrleans(silo =>
         {
@@ -45,22 +44,30 @@ public static class SiloHostingExtensions
 
             // Failure detection (how fast a dead silo's grains move) is tunable as Orleans:Membership:*.
             silo.Services.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
-
-            // These apply whether the provider came from configuration (Aspire) or from the line above.
-            var name = NotifyProviderNames.Streams;
-            silo.Services.AddOptions<StreamPullingAgentOptions>(name)
-                .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PullingPeriod);
-            silo.Services.AddOptions<HashRingStreamQueueMapperOptions>(name)
-                .Configure<IOptions<StreamOptions>>((queues, streams) => queues.TotalQueueCount = streams.Value.QueueCount);
-            silo.Services.AddOptions<DoorbellStreamOptions>(name)
-                .Configure<IOptions<StreamOptions>>((doorbell, streams) => doorbell.ReadWait = streams.Value.ReadWait);
+            ConfigureStreams(silo.Services);
         });
 
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans-silo");
 
         // A stopping silo ends its streams at once and hands its grains over; it must not linger.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
-        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.SetSampler(new StreamReadSampler()));
         return builder;
+    }
+
+    /// <summary>
+    /// Tunes the stream provider from <c>Notify:Streams</c>, whether the provider came from configuration (Aspire)
+    /// or from the embedded default.
+    /// </summary>
+    private static void ConfigureStreams(IServiceCollection services)
+    {
+        const string name = NotifyProviderNames.Streams;
+        services.AddOptions<StreamPullingAgentOptions>(name)
+            .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PullingPeriod);
+        services.AddOptions<HashRingStreamQueueMapperOptions>(name)
+            .Configure<IOptions<StreamOptions>>((queues, streams) => queues.TotalQueueCount = streams.Value.QueueCount);
+        services.AddOptions<DoorbellStreamOptions>(name)
+            .BindConfiguration(StreamOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Notify.Api.Sse;
+using Notify.Api.Subscriptions;
 using Orleans.Runtime;
 
 namespace Notify.Api.Hosting;
@@ -9,9 +9,9 @@ public static class SiloStatusApi
 {
     public static IEndpointRouteBuilder MapSiloStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/silo", (ILocalSiloDetails silo, TopicFanoutRegistry fanouts) =>
+        app.MapGet("/silo", (ILocalSiloDetails silo, SubscriptionRegistry subscriptions) =>
         {
-            var topics = fanouts.Fanouts.ToDictionary(f => f.Topic, f => f.Connections.Count, StringComparer.Ordinal);
+            var topics = subscriptions.Fanouts.ToDictionary(f => f.Topic, f => f.Subscriptions.Count, StringComparer.Ordinal);
             return TypedResults.Json(
                 new SiloStatusReport(silo.SiloAddress.ToString(), silo.Name, topics.Values.Sum(), topics),
                 SiloStatusJsonContext.Default.SiloStatusReport);

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace Notify.Api.Hosting;
 
-/// <summary>The durable store: a Redis-compatible server named by <c>ConnectionStrings:store</c> (Aspire's convention).</summary>
+/// <summary>Where topics are kept: a Redis-compatible store named by <c>ConnectionStrings:store</c> (Aspire's convention), or memory.</summary>
 public static class StoreExtensions
 {
     /// <summary>The connection string name of the store; also the service key Orleans' Redis providers use.</summary>
@@ -12,12 +12,13 @@ public static class StoreExtensions
     /// <summary>
     /// With <c>ConnectionStrings:store</c>: topics are stored in it (<see cref="RedisTopicLog"/>) and a keyed
     /// Redis client is registered for Orleans' Redis clustering and grain storage (<c>ServiceKey=store</c>).
-    /// Without it, topics live in their grains' memory.
+    /// Without it, topics live in their grains' memory (<see cref="MemoryTopicLog"/>). The one place the topic log is chosen.
     /// </summary>
     public static WebApplicationBuilder AddNotifyStore(this WebApplicationBuilder builder)
     {
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(ConnectionName)))
         {
+            builder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
             return builder;
         }
 

@@ -3,6 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Notify.Api.Hosting;
 
 /// <summary>Tuning of the Orleans stream provider that carries live events (section <c>Notify:Streams</c>).</summary>
+/// <remarks>
+/// The section also holds the doorbell's own setting, <c>ReadWait</c> (<see cref="Notify.Grains.Streaming.DoorbellStreamOptions"/>).
+/// </remarks>
 public sealed class StreamOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
@@ -16,13 +19,6 @@ public sealed class StreamOptions
     /// </summary>
     [Range(1, 256)]
     public int QueueCount { get; set; } = 8;
-
-    /// <summary>
-    /// How long a reader of an empty queue waits on the queue's doorbell before reading again anyway. Only
-    /// the idle cost depends on it (one call per queue per wait): readers wake the moment data is enqueued.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:20")]
-    public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The pulling agent's timer: the pause between one read loop ending (a read came back empty, or a

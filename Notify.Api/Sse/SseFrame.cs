@@ -16,14 +16,18 @@ public sealed class SseFrame
 {
     private static readonly SearchValues<byte> LineBreaks = SearchValues.Create("\r\n"u8);
 
-    private SseFrame(EventPosition? position, byte[] bytes)
+    private SseFrame(EventPosition? position, byte[] bytes, TopicJump? jump = null)
     {
         Position = position;
         Bytes = bytes;
+        Jump = jump;
     }
 
     /// <summary>The topic event's position; null for frames that are not topic events.</summary>
     public EventPosition? Position { get; }
+
+    /// <summary>For the <c>notify.reset</c> of a topic's fan-out (<see cref="ForJump"/>): the jump it reports.</summary>
+    public TopicJump? Jump { get; }
 
     /// <summary>The encoded frame, ending with the blank line that dispatches it.</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
@@ -49,13 +53,16 @@ public sealed class SseFrame
     /// The <c>notify.reset</c> event: the asked position could not be honoured. Its id is where the
     /// stream continues, so a client that reconnects right after it is not told of the same loss again.
     /// </summary>
-    public static SseFrame ForReset(ResetReason reason, string? lastEventId, EventPosition continuesAfter)
-    {
-        var data = JsonSerializer.SerializeToUtf8Bytes(
-            new ResetNotice(reason.ToWireName(), lastEventId, continuesAfter.ToString()),
-            SseJsonContext.Default.ResetNotice);
-        return new SseFrame(null, Encode(continuesAfter.ToString(), ReservedEvents.Reset, data));
-    }
+    public static SseFrame ForReset(ResetReason reason, string? lastEventId, EventPosition continuesAfter) =>
+        new(null, EncodeReset(reason, lastEventId, continuesAfter));
+
+    /// <summary>
+    /// The <c>notify.reset</c> a topic's fan-out hands to every local subscription when the topic jumped. It quotes
+    /// <see cref="TopicJump.From"/> as the client's last id, so it is exact for a subscription at that position
+    /// (every one that follows the fan-out live); any other reads its own reset from the grain.
+    /// </summary>
+    public static SseFrame ForJump(TopicJump jump) =>
+        new(null, EncodeReset(jump.Reason, jump.From.ToString(), jump.ContinuesAfter), jump);
 
     /// <summary>
     /// The <c>notify.lagged</c> event, written before a connection that fell too far behind is closed.
@@ -67,6 +74,14 @@ public sealed class SseFrame
             new LaggedNotice(lastDelivered.ToString(), queueLimit),
             SseJsonContext.Default.LaggedNotice);
         return new SseFrame(null, Encode(id: null, ReservedEvents.Lagged, data));
+    }
+
+    private static byte[] EncodeReset(ResetReason reason, string? lastEventId, EventPosition continuesAfter)
+    {
+        var data = JsonSerializer.SerializeToUtf8Bytes(
+            new ResetNotice(reason.ToWireName(), lastEventId, continuesAfter.ToString()),
+            SseJsonContext.Default.ResetNotice);
+        return Encode(continuesAfter.ToString(), ReservedEvents.Reset, data);
     }
 
     private static byte[] Encode(string? id, string? type, ReadOnlySpan<byte> data)

@@ -20,14 +20,6 @@ public sealed class SseOptions
     [Range(16, 1_000_000)]
     public int SendQueueLimit { get; set; } = 1_024;
 
-    /// <summary>Most events fetched from the topic grain in one call while replaying or repairing.</summary>
-    [Range(1, 10_000)]
-    public int ReplayPageEvents { get; set; } = 500;
-
-    /// <summary>About how many bytes one replay call fetches.</summary>
-    [Range(1024, 64L * 1024 * 1024)]
-    public long ReplayPageBytes { get; set; } = 4L * 1024 * 1024;
-
     /// <summary>
     /// How often a silo compares each watched topic's newest position with what its stream delivered,
     /// so that a lost last message is noticed and read from the grain instead of waited for.

@@ -11,8 +11,4 @@ public sealed class PublishOptions
     /// <summary>Largest event body accepted; larger ones get <c>413</c>.</summary>
     [Range(1, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
-
-    /// <summary>Seconds a client is told to wait (<c>Retry-After</c>) when the event cannot be stored now (<c>503</c>).</summary>
-    [Range(1, 3600)]
-    public int RetryAfterSeconds { get; set; } = 1;
 }

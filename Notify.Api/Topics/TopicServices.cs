@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
-using Notify.Api.Sse;
+using Notify.Api.Subscriptions;
 
 namespace Notify.Api.Topics;
 
 /// <summary>What the topic endpoints depend on, bound with <c>[AsParameters]</c>.</summary>
 public sealed record TopicServices(
     IClusterClient Client,
-    TopicFanoutRegistry Fanouts,
+    SubscriptionRegistry Subscriptions,
+    TopicReader Reader,
     IOptions<PublishOptions> PublishOptions,
-    IOptions<SseOptions> SseOptions,
+    IOptions<UnavailableOptions> UnavailableOptions,
     NotifyMetrics Metrics,
-    IHostApplicationLifetime Lifetime,
     ILogger<TopicServices> Logger);

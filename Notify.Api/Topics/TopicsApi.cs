@@ -1,9 +1,8 @@
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Notify.Api.Diagnostics;
+using Notify.Api.Hosting;
 using Notify.Api.Sse;
+using Notify.Api.Subscriptions;
 using Notify.Grains.Reads;
 using Notify.Grains.Topics;
 
@@ -33,40 +32,16 @@ public static partial class TopicsApi
     public static async Task<Results<JsonHttpResult<PublishedEvent>, ProblemHttpResult>> PublishAsync(
         string topic, string? type, HttpContext context, [AsParameters] TopicServices services)
     {
-        if (TopicRules.ValidateTopic(topic) is { } topicError)
-        {
-            return Problems.BadRequest(topicError);
-        }
-
-        if (!string.IsNullOrEmpty(type) && TopicRules.ValidateType(type) is { } typeError)
-        {
-            return Problems.BadRequest(typeError);
-        }
-
         string? idempotencyKey = context.Request.Headers[IdempotencyKeyHeader];
-        if (idempotencyKey is not null && TopicRules.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
+        if (ValidatePublish(topic, type, idempotencyKey, context.Request.ContentType) is { } invalid)
         {
-            return Problems.BadRequest(keyError);
+            return invalid;
         }
 
-        if (!TopicRules.IsAcceptedContentType(context.Request.ContentType))
+        var (problem, data) = await ReadEventDataAsync(context, services.PublishOptions.Value.MaxBodyBytes);
+        if (problem is not null)
         {
-            return Problems.UnsupportedMediaType(context.Request.ContentType);
-        }
-
-        var publish = services.PublishOptions.Value;
-        var (outcome, data) = await PublishBodyReader.ReadAsync(context.Request, publish.MaxBodyBytes, context.RequestAborted);
-        switch (outcome)
-        {
-            case PublishBodyReader.Outcome.TooLarge:
-                return Problems.PayloadTooLarge(publish.MaxBodyBytes);
-            case PublishBodyReader.Outcome.NotUtf8:
-                return Problems.BadRequest("The body must be UTF-8 text.");
-        }
-
-        if (data.Length == 0)
-        {
-            return Problems.BadRequest("The body is the event's data and cannot be empty (EventSource ignores events with no data).");
+            return problem;
         }
 
         PublishResult result;
@@ -78,7 +53,7 @@ public static partial class TopicsApi
         catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
         {
             LogPublishUnavailable(services.Logger, exception, topic);
-            return Problems.Unavailable(context, publish.RetryAfterSeconds, Problems.PublishUnavailable);
+            return Problems.Unavailable(context, services.UnavailableOptions.Value.RetryAfterSeconds, Problems.PublishUnavailable);
         }
 
         services.Metrics.Published(result.Replayed);
@@ -97,7 +72,8 @@ public static partial class TopicsApi
     /// <c>GET /topics/{topic}</c>: an SSE stream. Resumes after <c>Last-Event-ID</c> (header, else the
     /// <c>last_event_id</c> or <c>lastEventId</c> query parameter); without one, live events only.
     /// </summary>
-    public static async Task<IResult> SubscribeAsync(string topic, HttpContext context, [AsParameters] TopicServices services)
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> SubscribeAsync(
+        string topic, HttpContext context, [AsParameters] TopicServices services)
     {
         if (TopicRules.ValidateTopic(topic) is { } topicError)
         {
@@ -109,72 +85,30 @@ public static partial class TopicsApi
             return Problems.NotAcceptable();
         }
 
-        var lastEventId = LastEventId(context.Request);
-        var resumeFrom = ResumeFrom.Parse(lastEventId);
-        var grain = services.Client.GetGrain<ITopicGrain>(topic);
-        var connection = new SseConnection(topic, grain, context.Response.BodyWriter, services.SseOptions.Value, services.Logger, services.Metrics);
-
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
-            context.RequestAborted, services.Lifetime.ApplicationStopping);
-
-        // The response starts once the subscription point exists (attached, then the first read), so a client
-        // that has the headers receives every event published after. If that fails, the answer is still a
-        // 200 event stream that ends at once: EventSource gives up on any other answer, but reconnects this one.
-        IDisposable attachment;
-        TopicRead first;
+        TopicSubscription subscription;
         try
         {
-            attachment = await services.Fanouts.AttachAsync(connection, stopping.Token);
-            try
-            {
-                first = await connection.ReadFirstAsync(resumeFrom, stopping.Token);
-            }
-            catch
-            {
-                attachment.Dispose();
-                throw;
-            }
+            subscription = await services.Subscriptions.OpenAsync(topic, LastEventId(context.Request), context.RequestAborted);
         }
         catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
         {
-            // Whatever failed (the cluster, the store holding stream subscriptions, the silo stopping), the client
-            // can only retry, and a retry-only stream is the one answer EventSource retries.
-            LogStreamAborted(services.Logger, exception, topic, resumeFrom.Kind.ToString());
-            StartEventStream(context);
-            await connection.EndSoonAsync(ReconnectSoon());
-            return Results.Empty;
+            // Whatever failed (the cluster, the store holding stream subscriptions, the silo stopping), the client can
+            // only retry. A 200 stream that asks it to come back is the one answer EventSource retries.
+            LogSubscribeFailed(services.Logger, exception, topic);
+            EventStreamResponse.Start(context);
+            await EventStreamResponse.AskToReconnectSoonAsync(context.Response.BodyWriter);
+            return TypedResults.Empty;
         }
 
-        using (attachment)
+        // The response starts only now that the subscription point exists: a client that has the headers
+        // receives every event published after.
+        using (subscription)
         {
-            StartEventStream(context);
-            services.Metrics.ConnectionOpened();
-            try
-            {
-                await connection.RunAsync(first, lastEventId, stopping.Token);
-            }
-            catch (Exception) when (context.RequestAborted.IsCancellationRequested)
-            {
-                // The client left.
-            }
-            catch (Exception) when (services.Lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                // The silo is stopping: the client reconnects at once, through the load balancer, to another silo.
-                await connection.EndSoonAsync(ReconnectSoon());
-            }
-            catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
-            {
-                // The cluster cannot serve the topic now (e.g. its grain's silo just died): come back shortly.
-                LogStreamAborted(services.Logger, exception, topic, connection.Cursor.ToString());
-                await connection.EndSoonAsync(ReconnectSoon());
-            }
-            finally
-            {
-                services.Metrics.ConnectionClosed();
-            }
+            EventStreamResponse.Start(context);
+            await subscription.RunAsync(context.Response.BodyWriter, context.RequestAborted);
         }
 
-        return Results.Empty;
+        return TypedResults.Empty;
     }
 
     /// <summary><c>GET /topics/{topic}/events?after={id}&amp;limit={n}</c>: buffered events as JSON.</summary>
@@ -196,12 +130,12 @@ public static partial class TopicsApi
         TopicRead read;
         try
         {
-            read = await services.Client.GetGrain<ITopicGrain>(topic).ReadAsync(from, count, services.SseOptions.Value.ReplayPageBytes, context.RequestAborted);
+            read = await services.Reader.ReadPageAsync(services.Client.GetGrain<ITopicGrain>(topic), from, context.RequestAborted, maxEvents: count);
         }
         catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
         {
             LogReadUnavailable(services.Logger, exception, topic);
-            return Problems.Unavailable(context, services.PublishOptions.Value.RetryAfterSeconds, Problems.ReadUnavailable);
+            return Problems.Unavailable(context, services.UnavailableOptions.Value.RetryAfterSeconds, Problems.ReadUnavailable);
         }
 
         var reset = read.Reset is { } reason
@@ -215,8 +149,32 @@ public static partial class TopicsApi
             TopicsJsonContext.Default.BufferedEventsPage);
     }
 
-    /// <summary>Spread over a second, so the clients of a stopping silo do not all come back at the same instant.</summary>
-    private static TimeSpan ReconnectSoon() => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1_000));
+    /// <summary>Checks what a publish names before its body is read: the topic, the type, the idempotency key, the media type.</summary>
+    private static ProblemHttpResult? ValidatePublish(string topic, string? type, string? idempotencyKey, string? contentType)
+    {
+        var error = TopicRules.ValidateTopic(topic)
+            ?? (string.IsNullOrEmpty(type) ? null : TopicRules.ValidateType(type))
+            ?? (idempotencyKey is null ? null : TopicRules.ValidateIdempotencyKey(idempotencyKey));
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        return TopicRules.IsAcceptedContentType(contentType) ? null : Problems.UnsupportedMediaType(contentType);
+    }
+
+    /// <summary>The event's data: the whole body, UTF-8, not empty and within the limit; otherwise the problem to answer.</summary>
+    private static async Task<(ProblemHttpResult? Problem, byte[] Data)> ReadEventDataAsync(HttpContext context, int maxBytes)
+    {
+        var (outcome, data) = await PublishBodyReader.ReadAsync(context.Request, maxBytes, context.RequestAborted);
+        return outcome switch
+        {
+            PublishBodyReader.Outcome.TooLarge => (Problems.PayloadTooLarge(maxBytes), data),
+            PublishBodyReader.Outcome.NotUtf8 => (Problems.BadRequest("The body must be UTF-8 text."), data),
+            _ when data.Length == 0 => (Problems.BadRequest("The body is the event's data and cannot be empty (EventSource ignores events with no data)."), data),
+            _ => (null, data),
+        };
+    }
 
     /// <summary>The header wins: a browser's automatic reconnect keeps the URL but sends a fresh header.</summary>
     private static string? LastEventId(HttpRequest request)
@@ -231,22 +189,12 @@ public static partial class TopicsApi
         return !string.IsNullOrEmpty(query) ? query : request.Query["lastEventId"];
     }
 
-    private static void StartEventStream(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publish to {Topic} failed: the topic grain is unavailable")]
     private static partial void LogPublishUnavailable(ILogger logger, Exception exception, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading topic {Topic} failed: the topic grain is unavailable")]
     private static partial void LogReadUnavailable(ILogger logger, Exception exception, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the stream of topic {Topic} at {Position}: the topic cannot be served now; the client will reconnect")]
-    private static partial void LogStreamAborted(ILogger logger, Exception exception, string topic, string position);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to {Topic} failed: the topic cannot be served now; the client will reconnect")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string topic);
 }

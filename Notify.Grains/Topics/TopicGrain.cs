@@ -139,6 +139,13 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
             DelayDeactivation(_options.BufferMaxAge);
         }
 
+        await SendAsync(topicEvent);
+        return new PublishResult(topicEvent.Position, Replayed: false);
+    }
+
+    /// <summary>Hands a stored event to the topic's stream; never fails the publish, which stands once the event is stored.</summary>
+    private async Task SendAsync(TopicEvent topicEvent)
+    {
         try
         {
             // Bounded: publishes to this topic wait for each other, and a stalled stream must not stall them.
@@ -146,12 +153,9 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
         catch (Exception exception)
         {
-            // The event is stored, so the publish stands: silos notice the missing position
-            // (the next event's gap, or their periodic head check) and read it from this grain.
+            // Silos notice the missing position (the next event's gap, or their periodic head check) and read it from this grain.
             LogStreamSendFailed(exception, Topic, topicEvent.Id);
         }
-
-        return new PublishResult(topicEvent.Position, Replayed: false);
     }
 
     /// <summary>Reloads after a stored event; if that fails, the publish still stands and the next one reloads.</summary>

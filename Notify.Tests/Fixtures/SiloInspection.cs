@@ -1,4 +1,4 @@
-using Notify.Api.Sse;
+using Notify.Api.Subscriptions;
 using Notify.Grains.Events;
 using Notify.Grains.Streaming;
 using Orleans.Streams;
@@ -15,7 +15,7 @@ internal static class SiloInspection
             .GetStream<TopicEvent>(NotifyStreams.ForTopic(topic))
             .GetAllSubscriptionHandles();
 
-    /// <summary>The silo's fanout of a topic, or null when it watches the topic no more.</summary>
+    /// <summary>The silo's fan-out of a topic, or null when it watches the topic no more.</summary>
     public static TopicFanout? FanoutOf(this NotifyApp app, string topic) =>
-        app.GetService<TopicFanoutRegistry>().Fanouts.SingleOrDefault(f => f.Topic == topic);
+        app.GetService<SubscriptionRegistry>().Fanouts.SingleOrDefault(f => f.Topic == topic);
 }

@@ -1,24 +1,26 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
+using Notify.Api.Sse;
 using Notify.Grains.Events;
 using Notify.Grains.Reads;
 using Notify.Grains.Streaming;
 using Notify.Grains.Topics;
 using Orleans.Streams;
 
-namespace Notify.Api.Sse;
+namespace Notify.Api.Subscriptions;
 
 /// <summary>
 /// One silo's view of one topic: a single stream subscription, whatever the number of local
-/// connections, that encodes each event once and hands the same frame to every connection.
+/// subscriptions, that encodes each event once and hands the same frame to every subscription.
 /// </summary>
 /// <remarks>
-/// The fanout forwards a contiguous run of positions: an event that arrives after a gap is preceded by
-/// the missing ones, read from the topic grain; events already forwarded are dropped. Because a
-/// lost last message leaves no gap to notice, the fanout also compares its position with the grain's
-/// head every <see cref="SseOptions.StreamCheckInterval"/> and repairs when the stream has not caught
-/// up since the previous check.
+/// The fan-out passes on a contiguous run of positions (its <see cref="TopicCursor"/>): an event that arrives
+/// after a gap is preceded by the missing ones, read from the topic grain once for the whole silo; events
+/// already passed on are dropped. When the topic cannot be continued (another epoch, or the events left the
+/// buffer), the subscriptions get one shared <c>notify.reset</c> (<see cref="SseFrame.ForJump"/>) before the
+/// events that follow. Because a lost last message leaves no gap to notice, the fan-out also compares its
+/// position with the grain's head every <see cref="SseOptions.StreamCheckInterval"/> and repairs when the
+/// stream has not caught up since the previous check.
 /// <para>
 /// Stream callbacks only enqueue: Orleans delivers to all of a silo's non-grain subscriptions one
 /// at a time, so a slow callback here would delay every topic on the silo.
@@ -28,101 +30,84 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 {
     private readonly ITopicGrain _grain;
     private readonly IAsyncStream<TopicEvent> _stream;
-    private readonly SseOptions _options;
+    private readonly TopicReader _reader;
+    private readonly TimeSpan _checkInterval;
     private readonly ILogger _logger;
     private readonly NotifyMetrics _metrics;
     private readonly Channel<TopicEvent?> _inbox = Channel.CreateUnbounded<TopicEvent?>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
-    private SseConnection[] _connections = [];
-    private StreamSubscriptionHandle<TopicEvent>? _subscription;
-    private EventPosition _position;
+    private TopicSubscription[] _subscriptions = [];
+    private StreamSubscriptionHandle<TopicEvent>? _streamSubscription;
+    private TopicCursor _cursor;
     private EventPosition? _headAtLastCheck;
     private Task _processing = Task.CompletedTask;
     private Task _checking = Task.CompletedTask;
     private int _repairs;
 
-    internal TopicFanout(string topic, IClusterClient client, SseOptions options, ILogger logger, NotifyMetrics metrics)
+    internal TopicFanout(string topic, IClusterClient client, TopicReader reader, TimeSpan checkInterval, ILogger logger, NotifyMetrics metrics)
     {
         Topic = topic;
         _grain = client.GetGrain<ITopicGrain>(topic);
         _stream = client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
-        _options = options;
+        _reader = reader;
+        _checkInterval = checkInterval;
         _logger = logger;
         _metrics = metrics;
     }
 
-    /// <summary>The topic this fanout serves.</summary>
+    /// <summary>The topic this fan-out serves.</summary>
     public string Topic { get; }
 
-    /// <summary>How many times this fanout read events from the grain because its stream had not brought them.</summary>
+    /// <summary>How many times this fan-out read events from the grain because its stream had not brought them.</summary>
     public int Repairs => Volatile.Read(ref _repairs);
 
-    /// <summary>The connections currently attached.</summary>
-    public IReadOnlyList<SseConnection> Connections => Volatile.Read(ref _connections);
+    /// <summary>The subscriptions currently attached.</summary>
+    public IReadOnlyList<TopicSubscription> Subscriptions => Volatile.Read(ref _subscriptions);
 
-    /// <summary>Subscribes to the topic's stream, then learns the topic's head: events up to it are not forwarded.</summary>
+    /// <summary>Subscribes to the topic's stream, then learns the topic's head: events up to it are not passed on.</summary>
     internal async Task StartAsync()
     {
-        _subscription = await _stream.SubscribeAsync(this);
+        _streamSubscription = await _stream.SubscribeAsync(this);
         try
         {
-            _position = await _grain.GetHeadAsync(_stopping.Token);
+            _cursor = new TopicCursor(await _grain.GetHeadAsync(_stopping.Token));
         }
         catch
         {
-            try
-            {
-                await _subscription.UnsubscribeAsync();
-            }
-            catch (Exception exception)
-            {
-                LogUnsubscribeFailed(exception, Topic); // the start's own failure is the one that matters
-            }
-
+            await UnsubscribeAsync(); // the start's own failure is the one that matters
             throw;
         }
 
         _processing = Task.Run(ProcessAsync);
         _checking = Task.Run(CheckPeriodicallyAsync);
         _metrics.TopicWatched();
-        LogWatching(Topic, _position);
+        LogWatching(Topic, _cursor.Position);
     }
 
-    /// <summary>Attaches a connection: it receives every event forwarded from now on.</summary>
-    internal void Add(SseConnection connection)
+    /// <summary>Attaches a subscription: it receives every frame passed on from now on.</summary>
+    internal void Add(TopicSubscription subscription)
     {
         lock (_gate)
         {
-            _connections = [.. _connections, connection];
+            _subscriptions = [.. _subscriptions, subscription];
         }
     }
 
-    internal void Remove(SseConnection connection)
+    internal void Remove(TopicSubscription subscription)
     {
         lock (_gate)
         {
-            _connections = Array.FindAll(_connections, c => c != connection);
+            _subscriptions = Array.FindAll(_subscriptions, s => s != subscription);
         }
     }
 
-    /// <summary>Drops the stream subscription and stops forwarding.</summary>
+    /// <summary>Drops the stream subscription and stops passing events on.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
         _inbox.Writer.TryComplete();
-        try
-        {
-            if (_subscription is not null)
-            {
-                await _subscription.UnsubscribeAsync();
-            }
-        }
-        catch (Exception exception)
-        {
-            LogUnsubscribeFailed(exception, Topic);
-        }
-
+        await UnsubscribeAsync();
         await Task.WhenAll(_processing, _checking);
         _stopping.Dispose();
         _metrics.TopicUnwatched();
@@ -156,14 +141,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
             try
             {
-                if (item is null)
-                {
-                    await CheckHeadAsync();
-                }
-                else
-                {
-                    await ForwardAsync(item);
-                }
+                await (item is null ? CheckHeadAsync() : ForwardAsync(item));
             }
             catch (Exception exception) when (!_stopping.IsCancellationRequested)
             {
@@ -179,19 +157,14 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     private async Task ForwardAsync(TopicEvent topicEvent)
     {
-        if (IsNext(topicEvent.Position))
+        var step = _cursor.StepTo(topicEvent.Position);
+        if (step == CursorStep.Gap)
         {
-            Dispatch(topicEvent);
-            return;
+            await RepairAsync();
+            step = _cursor.StepTo(topicEvent.Position);
         }
 
-        if (topicEvent.Position.Epoch == _position.Epoch && topicEvent.Position.Sequence <= _position.Sequence)
-        {
-            return; // already forwarded (read from the grain before the stream brought it)
-        }
-
-        await RepairAsync();
-        if (IsNext(topicEvent.Position))
+        if (step == CursorStep.Next)
         {
             Dispatch(topicEvent);
         }
@@ -204,9 +177,9 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         _headAtLastCheck = head;
 
         // Events that existed a whole interval ago should have arrived by now.
-        if (previous is { } expected && (expected.Epoch != _position.Epoch || expected.Sequence > _position.Sequence))
+        if (previous is { } expected && _cursor.StepTo(expected) != CursorStep.Seen)
         {
-            LogStreamBehind(Topic, _position, expected);
+            LogStreamBehind(Topic, _cursor.Position, expected);
             await RepairAsync();
             await EnsureSubscribedAsync();
         }
@@ -216,58 +189,58 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private async Task EnsureSubscribedAsync()
     {
         var handles = await _stream.GetAllSubscriptionHandles();
-        if (_subscription is { } current && handles.Any(h => h.HandleId == current.HandleId))
+        if (_streamSubscription is { } current && handles.Any(h => h.HandleId == current.HandleId))
         {
             return;
         }
 
         LogResubscribing(Topic);
-        _subscription = await _stream.SubscribeAsync(this);
+        _streamSubscription = await _stream.SubscribeAsync(this);
     }
 
+    /// <summary>Reads what the stream has not brought from the grain, once for every local subscription.</summary>
     private async Task RepairAsync()
     {
         Interlocked.Increment(ref _repairs);
         _metrics.Repaired();
-        TopicRead read;
-        do
+        await foreach (var page in _reader.ReadAllAsync(_grain, ResumeFrom.Position(_cursor.Position), _stopping.Token))
         {
-            read = await _grain.ReadAsync(ResumeFrom.Position(_position), _options.ReplayPageEvents, _options.ReplayPageBytes, _stopping.Token);
-            if (read.Reset is { } reason)
+            if (page.Reset is { } reason)
             {
-                // The connections see the jump (a gap or another epoch) and ask the grain for their own reset.
-                LogFanoutReset(Topic, _position, reason);
+                LogFanoutReset(Topic, _cursor.Position, reason);
+                DispatchToAll(SseFrame.ForJump(new TopicJump(reason, _cursor.Position, page.ContinuesAfter)));
             }
 
-            foreach (var topicEvent in read.Events)
+            foreach (var topicEvent in page.Events)
             {
                 Dispatch(topicEvent);
             }
 
-            _position = read.End;
+            _cursor = new TopicCursor(page.End);
         }
-        while (read.HasMore);
     }
-
-    private bool IsNext(EventPosition position) =>
-        position.Epoch == _position.Epoch && position.Sequence == _position.Sequence + 1;
 
     private void Dispatch(TopicEvent topicEvent)
     {
-        _position = topicEvent.Position;
-        var frame = SseFrame.ForEvent(topicEvent);
-        var connections = Volatile.Read(ref _connections);
-        foreach (var connection in connections)
+        _cursor = new TopicCursor(topicEvent.Position);
+        var delivered = DispatchToAll(SseFrame.ForEvent(topicEvent));
+        _metrics.Delivered(delivered);
+    }
+
+    private int DispatchToAll(SseFrame frame)
+    {
+        var subscriptions = Volatile.Read(ref _subscriptions);
+        foreach (var subscription in subscriptions)
         {
-            connection.Enqueue(frame);
+            subscription.Enqueue(frame);
         }
 
-        _metrics.Delivered(connections.Length);
+        return subscriptions.Length;
     }
 
     private async Task CheckPeriodicallyAsync()
     {
-        using var timer = new PeriodicTimer(_options.StreamCheckInterval);
+        using var timer = new PeriodicTimer(_checkInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token))
@@ -277,6 +250,21 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private async Task UnsubscribeAsync()
+    {
+        try
+        {
+            if (_streamSubscription is not null)
+            {
+                await _streamSubscription.UnsubscribeAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            LogUnsubscribeFailed(exception, Topic);
         }
     }
 
@@ -301,6 +289,6 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: this silo's stream subscription is gone; subscribing again")]
     private partial void LogResubscribing(string topic);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: position {Position} could not be continued ({Reason}); forwarding from the oldest buffered event")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: position {Position} could not be continued ({Reason}); passing on from the oldest buffered event")]
     private partial void LogFanoutReset(string topic, EventPosition position, ResetReason reason);
 }

@@ -1,6 +1,6 @@
 using Notify.Tests.Fixtures;
 
-namespace Notify.Tests.Sse;
+namespace Notify.Tests.Subscriptions;
 
 /// <summary>The stream is the fast path, the grain the truth: events the stream loses still arrive.</summary>
 public sealed class StreamRepairTests(FastStreamCheckApp app) : IClassFixture<FastStreamCheckApp>, IDisposable

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
+using Notify.Api.Sse;
 
-namespace Notify.Api.Sse;
+namespace Notify.Api.Subscriptions;
 
 /// <summary>
-/// Queues a heartbeat comment on every connection that has written nothing for the heartbeat interval.
+/// Queues a heartbeat comment on every subscription that has written nothing for the heartbeat interval.
 /// One timer for the whole silo instead of one per connection.
 /// </summary>
-public sealed class SseHeartbeats(TopicFanoutRegistry registry, IOptions<SseOptions> options) : BackgroundService
+public sealed class SubscriptionHeartbeats(SubscriptionRegistry registry, IOptions<SseOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,9 +22,9 @@ public sealed class SseHeartbeats(TopicFanoutRegistry registry, IOptions<SseOpti
                 var now = Environment.TickCount64;
                 foreach (var fanout in registry.Fanouts)
                 {
-                    foreach (var connection in fanout.Connections)
+                    foreach (var subscription in fanout.Subscriptions)
                     {
-                        connection.HeartbeatIfIdle(now, intervalMs);
+                        subscription.HeartbeatIfIdle(now, intervalMs);
                     }
                 }
             }

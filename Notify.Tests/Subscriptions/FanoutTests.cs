@@ -1,6 +1,6 @@
 using Notify.Tests.Fixtures;
 
-namespace Notify.Tests.Sse;
+namespace Notify.Tests.Subscriptions;
 
 /// <summary>The per-silo fan-out: one stream subscription per topic, released with its last subscriber; slow connections kept apart.</summary>
 [Collection(UsesNotifyApp.Name)]
@@ -17,11 +17,11 @@ public sealed class FanoutTests(NotifyApp app) : IDisposable
         var first = await SseTestClient.ConnectAsync(_http, topic);
         var second = await SseTestClient.ConnectAsync(_http, topic);
 
-        Assert.Equal(2, app.FanoutOf(topic)?.Connections.Count);
+        Assert.Equal(2, app.FanoutOf(topic)?.Subscriptions.Count);
         Assert.Single(await app.StreamSubscriptionsAsync(topic));
 
         await first.DisposeAsync();
-        await Eventually.TrueAsync(() => app.FanoutOf(topic)?.Connections.Count == 1, "the first subscriber is detached");
+        await Eventually.TrueAsync(() => app.FanoutOf(topic)?.Subscriptions.Count == 1, "the first subscriber is detached");
         Assert.Single(await app.StreamSubscriptionsAsync(topic));
         var id = await _http.PublishAsync(topic, "still flowing");
         Assert.Equal(id, (await second.NextAsync()).EventId);

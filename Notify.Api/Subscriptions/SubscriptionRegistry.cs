@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Options;
+using Notify.Api.Diagnostics;
+using Notify.Api.Sse;
+using Notify.Grains.Topics;
+using Orleans.Runtime;
+
+namespace Notify.Api.Subscriptions;
+
+/// <summary>
+/// This silo's subscriptions, and one <see cref="TopicFanout"/> per topic that has any: created for a topic's
+/// first local subscription, stopped (stream subscription dropped) when its last one leaves.
+/// </summary>
+public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly IClusterClient _client;
+    private readonly SubscriptionServices _services;
+    private readonly ILogger<TopicFanout> _fanoutLogger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _stopping = [];
+
+    public SubscriptionRegistry(
+        IClusterClient client,
+        TopicReader reader,
+        IOptions<SseOptions> options,
+        NotifyMetrics metrics,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggers)
+    {
+        _client = client;
+        _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), lifetime.ApplicationStopping);
+        _fanoutLogger = loggers.CreateLogger<TopicFanout>();
+    }
+
+    /// <summary>The running fan-outs (a snapshot).</summary>
+    public IReadOnlyList<TopicFanout> Fanouts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _entries.Values.Where(e => e.Started.IsCompletedSuccessfully).Select(e => e.Fanout)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens a subscription to <paramref name="topic"/> that resumes after <paramref name="lastEventId"/> (live
+    /// events only when null): attached to the topic's fan-out first, then the replay's first page read, so the
+    /// stream it writes has every event published after this call returns. Dispose it to detach.
+    /// </summary>
+    /// <exception cref="Exception">
+    /// The cluster cannot serve the topic now, the silo is stopping, or <paramref name="cancellationToken"/> fired.
+    /// </exception>
+    public async Task<TopicSubscription> OpenAsync(string topic, string? lastEventId, CancellationToken cancellationToken)
+    {
+        using var opening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _services.SiloStopping);
+        var subscription = new TopicSubscription(topic, _client.GetGrain<ITopicGrain>(topic), lastEventId, _services);
+        await AttachAsync(subscription, opening.Token);
+        try
+        {
+            await subscription.ReadFirstPageAsync(opening.Token);
+            return subscription;
+        }
+        catch
+        {
+            subscription.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Attaches the subscription to its topic's fan-out, starting the fan-out (and its stream subscription) if needed.</summary>
+    private async Task AttachAsync(TopicSubscription subscription, CancellationToken cancellationToken)
+    {
+        Entry entry;
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(subscription.Topic, out entry!))
+            {
+                var fanout = new TopicFanout(subscription.Topic, _client, _services.Reader, _services.Options.StreamCheckInterval, _fanoutLogger, _services.Metrics);
+                // Started off the lock (subscribing is a remote call) and not cancelled with the first
+                // subscriber's request: later subscribers share the same start.
+                entry = new Entry(fanout, Task.Run(fanout.StartAsync, CancellationToken.None));
+                _entries.Add(subscription.Topic, entry);
+            }
+
+            entry.Attached++;
+        }
+
+        try
+        {
+            await entry.Started.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            Release(entry);
+            throw;
+        }
+
+        entry.Fanout.Add(subscription);
+        subscription.AttachedAs(new Attachment(this, entry, subscription));
+    }
+
+    private void Release(Entry entry)
+    {
+        lock (_gate)
+        {
+            entry.Attached--;
+            var failed = entry.Started.IsFaulted || entry.Started.IsCanceled;
+            if ((entry.Attached > 0 && !failed)
+                || !_entries.TryGetValue(entry.Fanout.Topic, out var current) || current != entry)
+            {
+                return;
+            }
+
+            // The last local subscriber left (or the start failed and must be retried afresh).
+            _entries.Remove(entry.Fanout.Topic);
+            if (entry.Started.IsCompletedSuccessfully || !entry.Started.IsCompleted)
+            {
+                var stopping = StopAsync(entry);
+                _stopping.Add(stopping);
+                _ = stopping.ContinueWith(t => { lock (_gate) { _stopping.Remove(t); } }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task StopAsync(Entry entry)
+    {
+        try
+        {
+            await entry.Started;
+            await entry.Fanout.DisposeAsync();
+        }
+        catch (Exception exception)
+        {
+            LogStopFailed(_fanoutLogger, exception, entry.Fanout.Topic);
+        }
+    }
+
+    /// <summary>
+    /// Stops with the silo, before its runtime does (whatever order the services were registered in): the remaining
+    /// stream subscriptions are dropped while Orleans still runs.
+    /// </summary>
+    void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SubscriptionRegistry), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAllAsync);
+
+    private async Task StopAllAsync(CancellationToken cancellationToken)
+    {
+        Task[] pending;
+        lock (_gate)
+        {
+            foreach (var entry in _entries.Values)
+            {
+                _stopping.Add(StopAsync(entry));
+            }
+
+            _entries.Clear();
+            pending = [.. _stopping];
+        }
+
+        await Task.WhenAll(pending).WaitAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: stopping the fan-out failed")]
+    private static partial void LogStopFailed(ILogger logger, Exception exception, string topic);
+
+    private sealed class Entry(TopicFanout fanout, Task started)
+    {
+        public TopicFanout Fanout { get; } = fanout;
+
+        public Task Started { get; } = started;
+
+        public int Attached { get; set; }
+    }
+
+    private sealed class Attachment(SubscriptionRegistry registry, Entry entry, TopicSubscription subscription) : IDisposable
+    {
+        public void Dispose()
+        {
+            entry.Fanout.Remove(subscription);
+            registry.Release(entry);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Notify.Api.Hosting;
+using Notify.Api.Sse;
+using Notify.Grains.Events;
+using Notify.Grains.Reads;
+using Notify.Grains.Topics;
+
+namespace Notify.Api.Subscriptions;
+
+/// <summary>
+/// One client's subscription to one topic: the replay of the events after its resume position, then live
+/// events, with no gap and no duplicate, written to its event stream.
+/// </summary>
+/// <remarks>
+/// <see cref="SubscriptionRegistry.OpenAsync"/> attaches the subscription to its topic's <see cref="TopicFanout"/>
+/// before the first page of the replay is read, so every event published after that read reaches its queue.
+/// Queued events its <see cref="TopicCursor"/> has passed already (replayed) are dropped; one it cannot take
+/// as it is (a gap, or a jump quoting another position) makes it read what it missed from the grain first.
+/// Exactly one task writes to the response: the one running <see cref="RunAsync"/>.
+/// <para>
+/// The queue is bounded. A subscription whose queue is full is closed after a <c>notify.lagged</c> event
+/// rather than slowing the fan-out or the other subscriptions; the client resumes like any reconnect.
+/// </para>
+/// </remarks>
+public sealed partial class TopicSubscription : IDisposable
+{
+    private readonly ITopicGrain _grain;
+    private readonly string? _lastEventId;
+    private readonly SubscriptionServices _services;
+    private readonly ILogger _logger;
+    private readonly Channel<SseFrame> _queue;
+    private long _lastWriteTicks = Environment.TickCount64;
+    private volatile bool _lagged;
+    private TopicCursor _cursor;
+    private TopicRead? _first;
+    private IDisposable? _attachment;
+    private PipeWriter _body = null!;
+
+    internal TopicSubscription(string topic, ITopicGrain grain, string? lastEventId, SubscriptionServices services)
+    {
+        Topic = topic;
+        _grain = grain;
+        _lastEventId = lastEventId;
+        _services = services;
+        _logger = services.Logger;
+        _queue = Channel.CreateBounded<SseFrame>(new BoundedChannelOptions(services.Options.SendQueueLimit)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails instead of dropping anything
+        });
+    }
+
+    /// <summary>The topic this subscription follows.</summary>
+    public string Topic { get; }
+
+    /// <summary>The position of the last event written to the client.</summary>
+    public EventPosition Cursor => _cursor.Position;
+
+    /// <summary>Queues a frame; never blocks. A full queue marks the subscription lagged.</summary>
+    internal void Enqueue(SseFrame frame)
+    {
+        if (!_queue.Writer.TryWrite(frame) && !_lagged)
+        {
+            _lagged = true;
+            _queue.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Queues a heartbeat when nothing was written for <paramref name="interval"/> milliseconds.</summary>
+    internal void HeartbeatIfIdle(long nowTicks, long interval)
+    {
+        if (nowTicks - Volatile.Read(ref _lastWriteTicks) >= interval)
+        {
+            Volatile.Write(ref _lastWriteTicks, nowTicks);
+            _queue.Writer.TryWrite(SseFrame.Heartbeat);
+        }
+    }
+
+    /// <summary>Called by the registry once the subscription is attached: disposing it detaches.</summary>
+    internal void AttachedAs(IDisposable attachment) => _attachment = attachment;
+
+    /// <summary>
+    /// Reads the grain's answer to where the client asked to resume: the subscription point. Called once the
+    /// subscription is attached, so every event published after this read reaches the queue.
+    /// </summary>
+    internal async Task ReadFirstPageAsync(CancellationToken cancellationToken) =>
+        _first = await _services.Reader.ReadPageAsync(_grain, ResumeFrom.Parse(_lastEventId), cancellationToken);
+
+    /// <summary>Detaches from the topic's fan-out.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _attachment, null)?.Dispose();
+
+    /// <summary>
+    /// Writes the stream to <paramref name="body"/>: <c>retry:</c> and the replay (flushed with the response headers),
+    /// then live events, until the client leaves (<paramref name="clientGone"/>), the subscription lags, the silo
+    /// stops or the cluster cannot serve the topic; in the last two cases the client is asked to come back soon.
+    /// </summary>
+    public async Task RunAsync(PipeWriter body, CancellationToken clientGone)
+    {
+        var first = _first ?? throw new InvalidOperationException("The subscription is not open.");
+        _body = body;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(clientGone, _services.SiloStopping);
+        _services.Metrics.ConnectionOpened();
+        try
+        {
+            await StreamAsync(first, ending.Token);
+        }
+        catch (Exception) when (clientGone.IsCancellationRequested)
+        {
+            // The client left.
+        }
+        catch (Exception) when (_services.SiloStopping.IsCancellationRequested)
+        {
+            // The client reconnects at once, through the load balancer, to another silo.
+            await EventStreamResponse.AskToReconnectSoonAsync(body);
+        }
+        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
+        {
+            // E.g. the topic grain's silo just died: the client comes back shortly and resumes from its last id.
+            LogEndedUnavailable(exception, Topic, _cursor.Position);
+            await EventStreamResponse.AskToReconnectSoonAsync(body);
+        }
+        finally
+        {
+            _services.Metrics.ConnectionClosed();
+        }
+    }
+
+    private async Task StreamAsync(TopicRead first, CancellationToken cancellationToken)
+    {
+        Write(SseFrame.Retry(_services.Options.RetryInterval));
+        await WritePagesAsync(_services.Reader.ContinueAsync(_grain, first, cancellationToken), _lastEventId, cancellationToken);
+        if (await FlushAsync(cancellationToken))
+        {
+            return;
+        }
+
+        // The wait takes no token: with one, the channel allocates a waiter per wait (per delivery on a quiet
+        // topic); without, it reuses one. Ending the stream completes the queue instead, which wakes the wait.
+        await using var ending = cancellationToken.UnsafeRegister(static queue => ((Channel<SseFrame>)queue!).Writer.TryComplete(), _queue);
+        var reader = _queue.Reader;
+        while (!_lagged && await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (!_lagged && reader.TryRead(out var frame))
+            {
+                if (!TryWriteLive(frame))
+                {
+                    await CatchUpAsync(frame, cancellationToken);
+                }
+            }
+
+            if (await FlushAsync(cancellationToken))
+            {
+                return;
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested(); // ended, not lagged: RunAsync tells why
+        if (_lagged)
+        {
+            await EndLaggedAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Writes a live frame if the cursor can take it as it is; false when the grain must be read first.</summary>
+    private bool TryWriteLive(SseFrame frame)
+    {
+        if (frame.Position is { } position)
+        {
+            var step = _cursor.StepTo(position);
+            if (step == CursorStep.Next)
+            {
+                Write(frame);
+                _cursor = new TopicCursor(position);
+            }
+
+            return step != CursorStep.Gap; // a Seen event was replayed already
+        }
+
+        if (frame.Jump is { } jump)
+        {
+            if (_cursor.StepTo(jump.ContinuesAfter) == CursorStep.Seen)
+            {
+                return true; // the replay already started after the jump
+            }
+
+            if (jump.From != _cursor.Position)
+            {
+                return false; // the fan-out's reset quotes another position than this client's
+            }
+
+            _services.Metrics.Reset(jump.Reason);
+            Write(frame);
+            _cursor = new TopicCursor(jump.ContinuesAfter);
+            return true;
+        }
+
+        Write(frame); // a heartbeat
+        return true;
+    }
+
+    /// <summary>Reads what this subscription missed from the grain, then writes <paramref name="frame"/> if it is next.</summary>
+    private async Task CatchUpAsync(SseFrame frame, CancellationToken cancellationToken)
+    {
+        var missed = _services.Reader.ReadAllAsync(_grain, ResumeFrom.Position(_cursor.Position), cancellationToken);
+        await WritePagesAsync(missed, _cursor.ToString(), cancellationToken);
+        if (frame.Position is { } position && _cursor.StepTo(position) == CursorStep.Next)
+        {
+            Write(frame);
+            _cursor = new TopicCursor(position);
+        }
+    }
+
+    /// <summary>
+    /// Writes pages read from the grain, each preceded by a <c>notify.reset</c> quoting <paramref name="lastEventId"/>
+    /// when the grain could not honour it, and flushes between pages. The caller flushes the last one.
+    /// </summary>
+    private async Task WritePagesAsync(IAsyncEnumerable<TopicRead> pages, string? lastEventId, CancellationToken cancellationToken)
+    {
+        await foreach (var page in pages)
+        {
+            if (page.Reset is { } reason)
+            {
+                _services.Metrics.Reset(reason);
+                LogReset(Topic, lastEventId, reason, page.ContinuesAfter);
+                Write(SseFrame.ForReset(reason, lastEventId, page.ContinuesAfter));
+            }
+
+            foreach (var topicEvent in page.Events)
+            {
+                Write(SseFrame.ForEvent(topicEvent));
+            }
+
+            _cursor = new TopicCursor(page.End);
+            if (page.HasMore)
+            {
+                if (await FlushAsync(cancellationToken))
+                {
+                    return;
+                }
+
+                lastEventId = _cursor.ToString(); // a later page's reset is about where this one ended
+            }
+        }
+    }
+
+    private async Task EndLaggedAsync(CancellationToken cancellationToken)
+    {
+        _services.Metrics.Lagged();
+        LogLagged(Topic, _cursor.Position, _services.Options.SendQueueLimit);
+        Write(SseFrame.ForLagged(_cursor.Position, _services.Options.SendQueueLimit));
+        await FlushAsync(cancellationToken);
+    }
+
+    private void Write(SseFrame frame) => _body.Write(frame.Bytes.Span);
+
+    /// <summary>Sends what was written; true when the client has gone.</summary>
+    private async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        var result = await _body.FlushAsync(cancellationToken);
+        Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
+        return result.IsCompleted || result.IsCanceled;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: resume from {LastEventId} not honoured ({Reason}); continuing after {ContinuesAfter}")]
+    private partial void LogReset(string topic, string? lastEventId, ResetReason reason, EventPosition continuesAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: closing a connection at {LastEventId}: {Limit} events were waiting for it")]
+    private partial void LogLagged(string topic, EventPosition lastEventId, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the stream of topic {Topic} at {Position}: the topic cannot be served now; the client will reconnect")]
+    private partial void LogEndedUnavailable(Exception exception, string topic, EventPosition position);
+}
