@@ -13,8 +13,6 @@ internal sealed class DeliveryWindow(long limit)
 
     public long Limit => limit;
 
-    public long Outstanding => Volatile.Read(ref _outstanding);
-
     /// <summary>Waits until fewer than <see cref="Limit"/> deliveries are outstanding.</summary>
     public async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {

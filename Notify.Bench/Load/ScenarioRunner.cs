@@ -45,7 +45,7 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
 
         var counts = perTopic;
         return Enumerable.Range(0, scenario.Topics)
-            .Select(t => new TopicLane(t, TopicUrl(runId, t), counts[t]))
+            .Select(t => new TopicLane(TopicUrl(runId, t), counts[t]))
             .ToArray();
     }
 

@@ -1,15 +1,13 @@
 namespace Notify.Bench.Load;
 
 /// <summary>The publishing side of one topic: its sequence numbers, what the hub acknowledged, the order it owes.</summary>
-internal sealed class TopicLane(int index, Uri url, int subscribers) : IDisposable
+internal sealed class TopicLane(Uri url, int subscribers) : IDisposable
 {
     private readonly SemaphoreSlim _due = new(0);
     private readonly Lock _gate = new();
     private readonly SequenceSet _acknowledged = new();
     private long _nextSequence = 1;
     private long _failed;
-
-    public int Index => index;
 
     public Uri Url => url;
 

@@ -23,7 +23,7 @@ internal sealed class ClusterHub : IHub
     private readonly string _storeDirectory = Directory.CreateTempSubdirectory("notify-bench-store-").FullName;
     private readonly int _storePort = FreePort.Next();
     private readonly int _gatewayPort = FreePort.Next();
-    private readonly List<ServerProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
 
     public string Name => "cluster";
 
@@ -33,49 +33,30 @@ internal sealed class ClusterHub : IHub
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var store = Start("garnet", new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                "exec", GarnetTool.ServerDll(RepositoryPaths.Root),
-                "--port", Invariant(_storePort), "--bind", "127.0.0.1",
-                "--lua", "--lua-transaction-mode",
-                "--aof", "--aof-commit-freq", "0", "--aof-commit-wait",
-                "--device-type", "RandomAccess",
-                "--checkpointdir", _storeDirectory, "--memory", "1g", "--index", "64m",
-                "-q", "--logger-level", "Warning",
-            },
-        });
+        var store = Start(ChildProcess.Start("garnet", GarnetTool.StartInfo(_storePort, _storeDirectory, memory: "1g", index: "64m")));
         await WaitForPortAsync(_storePort, store, cancellationToken);
 
         var siloPorts = Enumerable.Range(0, SiloCount).Select(_ => FreePort.Next()).ToList();
         foreach (var (port, index) in siloPorts.Select((p, i) => (p, i)))
         {
-            var silo = Start($"silo-{index + 1}", NotifyProgram("Notify.Api", new Dictionary<string, string>
-            {
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-                ["ConnectionStrings__store"] = $"127.0.0.1:{_storePort}",
-                ["Orleans__ClusterId"] = _clusterId,
-                ["Orleans__ServiceId"] = "notify-bench",
-                ["Orleans__Clustering__ProviderType"] = "Redis",
-                ["Orleans__Clustering__ServiceKey"] = "store",
-                ["Orleans__GrainStorage__PubSubStore__ProviderType"] = "Redis",
-                ["Orleans__GrainStorage__PubSubStore__ServiceKey"] = "store",
-                ["Orleans__Streaming__TopicStreams__ProviderType"] = "DoorbellMemory",
-                ["Orleans__Endpoints__SiloPort"] = Invariant(FreePort.Next()),
-                ["Orleans__Endpoints__GatewayPort"] = Invariant(FreePort.Next()),
-                ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
-            }));
+            var environment = SiloEnvironment.For(port, FreePort.Next(), $"127.0.0.1:{_storePort}", _clusterId, "notify-bench");
+            environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            var silo = Start(ChildProcess.StartProgram($"silo-{index + 1}", "Notify.Api", environment));
             await silo.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(90), cancellationToken);
         }
 
-        var gatewayEnvironment = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_gatewayPort}" };
+        var gatewayEnvironment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_gatewayPort}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
         foreach (var (port, index) in siloPorts.Select((p, i) => (p, i)))
         {
             gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{index + 1}__Address"] = $"http://127.0.0.1:{port}/";
         }
 
-        var gateway = Start("gateway", NotifyProgram("Notify.Gateway", gatewayEnvironment));
+        var gateway = Start(ChildProcess.StartProgram("gateway", "Notify.Gateway", gatewayEnvironment));
         await gateway.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_gatewayPort}/health"), TimeSpan.FromSeconds(30), cancellationToken);
         await WaitUntilTheGatewayReachesEverySiloAsync(cancellationToken);
     }
@@ -88,6 +69,7 @@ internal sealed class ClusterHub : IHub
         {
             try
             {
+                await _processes[i].StopAsync();
                 await _processes[i].DisposeAsync();
             }
             catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
@@ -103,30 +85,10 @@ internal sealed class ClusterHub : IHub
         }
     }
 
-    private ServerProcess Start(string name, ProcessStartInfo start)
+    private ChildProcess Start(ChildProcess process)
     {
-        var process = ServerProcess.Start(name, start);
         _processes.Add(process);
         return process;
-    }
-
-    private static ProcessStartInfo NotifyProgram(string project, Dictionary<string, string> environment)
-    {
-        var dll = RepositoryPaths.ProjectDll(project);
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException($"{project} is not built in {RepositoryPaths.Configuration}: {dll}", dll);
-        }
-
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll }, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        return start;
     }
 
     /// <summary>Until the gateway's health checks have found every silo, some would get no traffic.</summary>
@@ -163,7 +125,7 @@ internal sealed class ClusterHub : IHub
         }
     }
 
-    private static async Task WaitForPortAsync(int port, ServerProcess process, CancellationToken cancellationToken)
+    private static async Task WaitForPortAsync(int port, ChildProcess process, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))
@@ -182,6 +144,4 @@ internal sealed class ClusterHub : IHub
 
         throw new TimeoutException($"{process.Name} did not listen on {port}:\n{process.RecentOutput}");
     }
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -12,7 +12,7 @@ internal sealed class NchanHub : IHub
     private const string Nginx = "/usr/sbin/nginx";
     private readonly int _port = FreePort.Next();
     private readonly string _directory = Directory.CreateTempSubdirectory("notify-bench-nchan-").FullName;
-    private ServerProcess? _server;
+    private ChildProcess? _server;
 
     public string Name => "nchan";
 
@@ -37,7 +37,7 @@ internal sealed class NchanHub : IHub
                 .Replace("{{DIR}}", _directory, StringComparison.Ordinal),
             cancellationToken);
 
-        _server = ServerProcess.Start("nginx", new ProcessStartInfo(Nginx)
+        _server = ChildProcess.Start("nginx", new ProcessStartInfo(Nginx)
         {
             ArgumentList = { "-c", config, "-p", _directory, "-e", Path.Combine(_directory, "error.log") },
         });
@@ -50,6 +50,7 @@ internal sealed class NchanHub : IHub
         {
             if (_server is not null)
             {
+                await _server.StopAsync();
                 await _server.DisposeAsync();
             }
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Notify.Bench.Suite;
@@ -7,7 +6,7 @@ namespace Notify.Bench.Suite;
 internal sealed class NotifyHub : IHub
 {
     private readonly int _port = FreePort.Next();
-    private ServerProcess? _server;
+    private ChildProcess? _server;
 
     public string Name => "notify";
 
@@ -17,27 +16,15 @@ internal sealed class NotifyHub : IHub
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var dll = RepositoryPaths.ProjectDll("Notify.Api");
-        if (!File.Exists(dll))
+        _server = ChildProcess.StartProgram("Notify.Api", "Notify.Api", new Dictionary<string, string>
         {
-            throw new FileNotFoundException($"Notify.Api is not built in {RepositoryPaths.Configuration}: {dll}", dll);
-        }
-
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { dll },
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            Environment =
-            {
-                ["ASPNETCORE_URLS"] = TopicsUrl.GetLeftPart(UriPartial.Authority),
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Logging__LogLevel__Default"] = "Warning",
-                // Embedded mode clusters on localhost; free ports keep it clear of any other silo on the machine.
-                ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            },
-        };
-        _server = ServerProcess.Start("Notify.Api", start);
+            ["ASPNETCORE_URLS"] = TopicsUrl.GetLeftPart(UriPartial.Authority),
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            // Embedded mode clusters on localhost; free ports keep it clear of any other silo on the machine.
+            ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        });
         await _server.WaitUntilHealthyAsync(new Uri(TopicsUrl, "/health"), TimeSpan.FromSeconds(60), cancellationToken);
     }
 
@@ -45,6 +32,7 @@ internal sealed class NotifyHub : IHub
     {
         if (_server is not null)
         {
+            await _server.StopAsync();
             await _server.DisposeAsync();
         }
     }

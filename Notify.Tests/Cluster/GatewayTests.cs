@@ -8,30 +8,17 @@ namespace Notify.Tests.Cluster;
 public sealed class GatewayTests : IAsyncLifetime
 {
     private readonly int _port = FreePort.Next();
-    private NotifyProcess _gateway = null!;
+    private ChildProcess _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _gateway = new NotifyProcess("gateway", "Notify.Gateway", new Dictionary<string, string>
+        _gateway = ChildProcess.StartProgram("gateway", "Notify.Gateway", new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_port}",
             ["ReverseProxy__Clusters__silos__Destinations__gone__Address"] = $"http://127.0.0.1:{FreePort.Next()}/",
             ["Logging__LogLevel__Default"] = "Warning",
         });
-        _gateway.Start();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                using var response = await http.GetAsync("health");
-                return response.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the gateway is up");
+        await _gateway.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_port}/health"), TestTimeouts.Condition);
     }
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();

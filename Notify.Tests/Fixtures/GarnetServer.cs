@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 
@@ -11,7 +10,7 @@ namespace Notify.Tests.Fixtures;
 public sealed class GarnetServer : IAsyncDisposable
 {
     private readonly string _dataDirectory;
-    private Process? _process;
+    private ChildProcess? _process;
 
     /// <summary>A server on <paramref name="port"/> (a free one by default) with its own empty data directory; not started.</summary>
     public GarnetServer(int? port = null)
@@ -25,7 +24,8 @@ public sealed class GarnetServer : IAsyncDisposable
     /// <summary>The connection string clients use (StackExchange.Redis form).</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public int? ProcessId => _process?.Id;
+    /// <summary>The running server's process id; null while it is stopped.</summary>
+    public int? ProcessId => _process?.ProcessId;
 
     /// <summary>Starts a server on a free port with an empty data directory.</summary>
     public static async Task<GarnetServer> StartNewAsync()
@@ -46,26 +46,7 @@ public sealed class GarnetServer : IAsyncDisposable
     /// <summary>Starts (again) on the same port and data directory; it recovers what it had acknowledged.</summary>
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                "exec", Notify.Bench.Suite.GarnetTool.ServerDll(RepositoryRoot.Path),
-                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                "--lua", "--lua-transaction-mode",
-                "--aof", "--aof-commit-freq", "0", "--aof-commit-wait",
-                "--device-type", "RandomAccess", // managed file I/O: the native device needs libaio
-                "--checkpointdir", _dataDirectory, "--recover",
-                "--memory", "256m", "--index", "16m", "-q", "--logger-level", "Warning",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = ChildProcess.Start("garnet", GarnetTool.StartInfo(Port, _dataDirectory));
         try
         {
             await Eventually.TrueAsync(PingsAsync, $"Garnet answers PING on port {Port}");
@@ -80,14 +61,11 @@ public sealed class GarnetServer : IAsyncDisposable
     /// <summary>Kills the server (SIGKILL): what it had not made durable is lost.</summary>
     public async Task KillAsync()
     {
-        if (_process is { HasExited: false } process)
+        if (_process is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await _process.DisposeAsync();
+            _process = null;
         }
-
-        _process?.Dispose();
-        _process = null;
     }
 
     public async ValueTask DisposeAsync()

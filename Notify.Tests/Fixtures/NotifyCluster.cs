@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net.Http.Json;
-using Notify.Grains.Streaming;
 
 namespace Notify.Tests.Fixtures;
 
@@ -12,16 +10,19 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
 {
     public const int SiloCount = 3;
 
+    /// <summary>How long a silo or the gateway may take to answer its health check after it is started.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
     private readonly string _clusterId = $"notify-tests-{Guid.NewGuid():N}";
-    private readonly List<(NotifyProcess Process, int HttpPort, int SiloPort)> _silos = [];
-    private NotifyProcess _gateway = null!;
+    private readonly List<(ChildProcess Process, int HttpPort, int SiloPort)> _silos = [];
+    private ChildProcess _gateway = null!;
 
     public GarnetServer Store { get; } = new();
 
     /// <summary>The load balancer's address.</summary>
     public Uri GatewayAddress { get; private set; } = null!;
 
-    public IReadOnlyList<NotifyProcess> Silos => [.. _silos.Select(s => s.Process)];
+    public IReadOnlyList<ChildProcess> Silos => [.. _silos.Select(s => s.Process)];
 
     /// <summary>A silo's own address (bypassing the load balancer).</summary>
     public Uri SiloAddress(int index) => new($"http://127.0.0.1:{_silos[index].HttpPort}/");
@@ -36,17 +37,12 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         for (var i = 0; i < SiloCount; i++)
         {
             var (port, siloPort) = (FreePort.Next(), FreePort.Next());
-            _silos.Add((new NotifyProcess($"silo-{i + 1}", "Notify.Api", SiloEnvironment(port, siloPort)), port, siloPort));
-        }
-
-        foreach (var (silo, _, _) in _silos)
-        {
-            silo.Start();
+            _silos.Add((StartSilo($"silo-{i + 1}", port, siloPort), port, siloPort));
         }
 
         for (var i = 0; i < SiloCount; i++)
         {
-            await WaitUntilHealthyAsync(SiloAddress(i), _silos[i].Process);
+            await _silos[i].Process.WaitUntilHealthyAsync(new Uri(SiloAddress(i), "health"), StartTimeout);
         }
 
         var gatewayPort = FreePort.Next();
@@ -60,10 +56,9 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
             gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = SiloAddress(i).ToString();
         }
 
-        _gateway = new NotifyProcess("gateway", "Notify.Gateway", gatewayEnvironment);
-        _gateway.Start();
+        _gateway = ChildProcess.StartProgram("gateway", "Notify.Gateway", gatewayEnvironment);
         GatewayAddress = new Uri($"http://127.0.0.1:{gatewayPort}/");
-        await WaitUntilHealthyAsync(GatewayAddress, _gateway);
+        await _gateway.WaitUntilHealthyAsync(new Uri(GatewayAddress, "health"), StartTimeout);
         await WaitUntilTheGatewayRoutesToAsync(Enumerable.Range(0, SiloCount).ToList());
     }
 
@@ -72,10 +67,9 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     {
         var (old, port, siloPort) = _silos[index];
         await old.DisposeAsync();
-        var silo = new NotifyProcess(old.Name, "Notify.Api", SiloEnvironment(port, siloPort));
+        var silo = StartSilo(old.Name, port, siloPort);
         _silos[index] = (silo, port, siloPort);
-        silo.Start();
-        await WaitUntilHealthyAsync(SiloAddress(index), silo);
+        await silo.WaitUntilHealthyAsync(new Uri(SiloAddress(index), "health"), StartTimeout);
     }
 
     /// <summary>
@@ -124,7 +118,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         var counts = new int[SiloCount];
         for (var i = 0; i < SiloCount; i++)
         {
-            if (_silos[i].Process.ProcessId is null)
+            if (_silos[i].Process.HasExited)
             {
                 continue;
             }
@@ -157,57 +151,8 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         await Store.DisposeAsync();
     }
 
-    private Dictionary<string, string> SiloEnvironment(int httpPort, int siloPort) => new()
-    {
-        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
-        ["ConnectionStrings__store"] = Store.ConnectionString,
-        ["Orleans__ClusterId"] = _clusterId,
-        ["Orleans__ServiceId"] = "notify-tests",
-        ["Orleans__Clustering__ProviderType"] = "Redis",
-        ["Orleans__Clustering__ServiceKey"] = "store",
-        [$"Orleans__GrainStorage__{NotifyProviderNames.PubSubStore}__ProviderType"] = "Redis",
-        [$"Orleans__GrainStorage__{NotifyProviderNames.PubSubStore}__ServiceKey"] = "store",
-        [$"Orleans__Streaming__{NotifyProviderNames.Streams}__ProviderType"] = NotifyProviderNames.DoorbellStreamsType,
-        ["Orleans__Endpoints__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-        ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
-        // Declare a killed silo dead in seconds rather than tens of seconds (as the AppHost does).
-        ["Orleans__Membership__ProbeTimeout"] = "00:00:02",
-        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
-
-    private static async Task WaitUntilHealthyAsync(Uri address, NotifyProcess process)
-    {
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        string? lastAnswer = null;
-        try
-        {
-        await Eventually.TrueAsync(async () =>
-        {
-            if (process.ProcessId is null)
-            {
-                throw new InvalidOperationException($"{process.Name} exited while starting:\n{process.RecentOutput}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("health");
-                lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                return response.IsSuccessStatusCode;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                lastAnswer = exception.Message;
-                return false;
-            }
-        }, $"{process.Name} is healthy", TimeSpan.FromSeconds(90));
-        }
-        catch (Exception exception) when (exception is not InvalidOperationException)
-        {
-            throw new TimeoutException($"{process.Name} is not healthy (last answer: {lastAnswer}):\n{process.RecentOutput}", exception);
-        }
-    }
+    private ChildProcess StartSilo(string name, int httpPort, int siloPort) =>
+        ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(httpPort, siloPort, Store.ConnectionString, _clusterId, "notify-tests"));
 
     private sealed record SiloStatus(string Address, string Name, int Connections, Dictionary<string, int> Topics);
 }

@@ -83,9 +83,6 @@ public sealed class SseTestClient : IAsyncDisposable
         return items;
     }
 
-    /// <summary>True when no event is waiting right now (events may still be in flight).</summary>
-    public bool NothingReceived => !_events.Reader.TryPeek(out _);
-
     private async Task ReadAsync(Stream body)
     {
         try

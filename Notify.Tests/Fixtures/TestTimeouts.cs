@@ -5,5 +5,5 @@ internal static class TestTimeouts
 {
     public static readonly TimeSpan Connect = TimeSpan.FromSeconds(20);
     public static readonly TimeSpan Event = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan Condition = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Condition = Eventually.DefaultTimeout;
 }

@@ -14,12 +14,18 @@ public sealed class TopicClusterFixture : IAsyncLifetime
     public static readonly TimeSpan BufferMaxAge = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromMinutes(5);
 
-    /// <summary>The silos' clock (the silos run in this process).</summary>
-    public static ManualTimeProvider Clock { get; } = new();
-
     public TestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
+
+    /// <summary>Moves the clock of every silo of this cluster (each has its own, all starting at the same instant).</summary>
+    public void AdvanceClock(TimeSpan by)
+    {
+        foreach (var silo in Cluster.Silos.Cast<InProcessSiloHandle>())
+        {
+            ((ManualTimeProvider)silo.SiloHost.Services.GetRequiredKeyedService<TimeProvider>(TopicOptions.ClockKey)).Advance(by);
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -42,7 +48,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(NotifyProviderNames.PubSubStore);
             siloBuilder.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
-            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, Clock);
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, new ManualTimeProvider());
             siloBuilder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {

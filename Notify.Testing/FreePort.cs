@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Notify.Bench.Suite;
+namespace Notify.Testing;
 
-internal static class FreePort
+/// <summary>Ports for the servers a test or a benchmark starts, on 127.0.0.1 only.</summary>
+public static class FreePort
 {
     /// <summary>A port on 127.0.0.1 nothing listens on right now.</summary>
     public static int Next()

@@ -1,7 +1,7 @@
 using System.Text;
 using Notify.Bench.Http;
 
-namespace Notify.Tests.Bench;
+namespace Notify.Bench.Tests;
 
 /// <summary>Notify.Bench decodes chunked response bodies itself (Kestrel and nginx both send SSE chunked).</summary>
 public sealed class ChunkedDecoderTests

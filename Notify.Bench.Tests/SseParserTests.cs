@@ -1,7 +1,7 @@
 using System.Text;
 using Notify.Bench.Sse;
 
-namespace Notify.Tests.Bench;
+namespace Notify.Bench.Tests;
 
 /// <summary>Notify.Bench's own SSE parser: it must not be the reason a benchmark counts an event missing.</summary>
 public sealed class SseParserTests

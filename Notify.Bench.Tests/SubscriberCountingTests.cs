@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Notify.Bench.Load;
-using Notify.Tests.Fixtures;
 
-namespace Notify.Tests.Bench;
+namespace Notify.Bench.Tests;
 
 /// <summary>
 /// Notify.Bench's subscriber against a scripted SSE server on a real loopback socket: what it counts as
@@ -25,7 +24,7 @@ public sealed class SubscriberCountingTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var metrics = new RunMetrics();
         var subscriber = new Subscriber(new Uri($"http://127.0.0.1:{port}/topics/counted"), topic: 0, metrics);
-        using var stop = new CancellationTokenSource(TestTimeouts.Condition);
+        using var stop = new CancellationTokenSource(Eventually.DefaultTimeout);
         var running = subscriber.RunAsync(stop.Token);
 
         // First stream: 1, 2, 2 (duplicate), 4, 3 (late), 6, sent in 7-byte chunks, then the server hangs up.

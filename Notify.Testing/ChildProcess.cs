@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Notify.Testing;
+
+/// <summary>
+/// A program a test or a benchmark started (a silo, the gateway, the store, a peer), stopped only by its own
+/// process id: SIGKILL for a crash, SIGTERM for a graceful stop. Its last lines of output are kept for messages.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private const int KeptLines = 200;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ChildProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+        ProcessId = process.Id;
+        _process.OutputDataReceived += (_, line) => Remember(line.Data);
+        _process.ErrorDataReceived += (_, line) => Remember(line.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    /// <summary>The id it was started with (kept after it exits).</summary>
+    public int ProcessId { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    public string RecentOutput => string.Join('\n', _output);
+
+    /// <summary>Starts <paramref name="start"/> with its output captured.</summary>
+    public static ChildProcess Start(string name, ProcessStartInfo start)
+    {
+        // Servers run as they would alone: Notify.Bench's own socket setting must not reach the servers it measures.
+        start.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        return new ChildProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start."));
+    }
+
+    /// <summary>
+    /// Starts one of Notify's programs (<c>Notify.Api</c>, <c>Notify.Gateway</c>) from its build output, with its project
+    /// directory as content root and <paramref name="environment"/> on top of the caller's.
+    /// </summary>
+    public static ChildProcess StartProgram(string name, string project, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RepositoryPaths.ProjectDll(project) },
+            WorkingDirectory = Path.Combine(RepositoryPaths.Root, project), // appsettings.json, wwwroot
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Start(name, start);
+    }
+
+    /// <summary>Waits until <paramref name="url"/> answers a success status.</summary>
+    /// <exception cref="InvalidOperationException">The process exited first.</exception>
+    /// <exception cref="TimeoutException">It did not answer within <paramref name="timeout"/>.</exception>
+    public async Task WaitUntilHealthyAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        string? lastAnswer = null;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} while starting:\n{RecentOutput}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(url, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
+            }
+            catch (Exception exception) when (exception is HttpRequestException
+                || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                lastAnswer = exception.Message;
+            }
+
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{Name} did not answer {url} within {timeout} (last answer: {lastAnswer}):\n{RecentOutput}");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies on the spot, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>SIGTERM: the process shuts down gracefully. Returns how long it took to exit.</summary>
+    /// <exception cref="TimeoutException">It did not exit within <paramref name="timeout"/> (it is killed then).</exception>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var watch = Stopwatch.StartNew();
+        using (var signal = Process.Start("kill", ["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            await KillAsync();
+            throw new TimeoutException($"{Name} did not exit within {timeout} of SIGTERM.");
+        }
+
+        return watch.Elapsed;
+    }
+
+    /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="grace"/> (20 s by default).</summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        try
+        {
+            await TerminateAsync(grace ?? TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            // Killed instead.
+        }
+    }
+
+    /// <summary>Kills the process if it still runs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue($"[{Name}] {line}");
+        while (_output.Count > KeptLines)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+}
