@@ -144,7 +144,8 @@ public class ConnectionWriterBenchmarks
     {
         private static readonly EventPosition Start = new(Epoch, 0);
 
-        public Task<PublishResult> PublishAsync(PublishRequest request) => throw new NotSupportedException();
+        public Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
 
         public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default) =>
             from.Kind == ResumeKind.Live

@@ -4,18 +4,22 @@ using Notify.Gateway;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.Services.AddRequestTimeouts(); // each route's Timeout (appsettings.json): publishes are bounded, streams are not
+builder.Services.AddStreamsOfUnhealthySilos();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver();
 
 var app = builder.Build();
 
+app.UseRequestTimeouts();
 app.MapDefaultEndpoints();
 app.MapReverseProxy(proxy =>
 {
     proxy.UseRetriableProxyErrors();
     proxy.UseSessionAffinity();
     proxy.UseLoadBalancing();
+    proxy.UseStreamsOfUnhealthySilos();
     proxy.UsePassiveHealthChecks();
 });
 

@@ -126,10 +126,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         var watch = Stopwatch.StartNew();
-        using (var signal = Process.Start("kill", ["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await signal.WaitForExitAsync();
-        }
+        await SignalAsync("TERM");
 
         try
         {
@@ -143,6 +140,12 @@ public sealed class ChildProcess : IAsyncDisposable
 
         return watch.Elapsed;
     }
+
+    /// <summary>SIGSTOP: the process is frozen, its sockets open, as in a long GC pause or a stalled VM.</summary>
+    public Task SuspendAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a frozen process runs again.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
 
     /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="grace"/> (20 s by default).</summary>
     public async Task StopAsync(TimeSpan? grace = null)
@@ -162,6 +165,12 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private void Remember(string? line)

@@ -9,7 +9,7 @@ public static class SiloEnvironment
     /// <summary>
     /// A silo serving HTTP on <paramref name="httpPort"/> and Orleans on <paramref name="siloPort"/>, clustered through
     /// the store at <paramref name="store"/> (membership, stream pub-sub state, topics) with the others of
-    /// <paramref name="clusterId"/>, and declared dead within seconds once it stops answering, as the AppHost does.
+    /// <paramref name="clusterId"/>, as the AppHost gives it.
     /// </summary>
     public static Dictionary<string, string> For(int httpPort, int siloPort, string store, string clusterId, string serviceId) => new()
     {
@@ -25,8 +25,6 @@ public static class SiloEnvironment
         ["Orleans__Endpoints__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
         ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
-        ["Orleans__Membership__ProbeTimeout"] = "00:00:02",
-        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
         ["Logging__LogLevel__Default"] = "Warning",
     };
 }

@@ -20,7 +20,7 @@ namespace Notify.Api.Subscriptions;
 /// buffer), the subscriptions get one shared <c>notify.reset</c> (<see cref="SseFrame.ForJump"/>) before the
 /// events that follow. Because a lost last message leaves no gap to notice, the fan-out also compares its
 /// position with the grain's head every <see cref="SseOptions.StreamCheckInterval"/> and repairs when the
-/// stream has not caught up since the previous check.
+/// stream has not caught up with it a moment later.
 /// <para>
 /// Stream callbacks only enqueue: Orleans delivers to all of a silo's non-grain subscriptions one
 /// at a time, so a slow callback here would delay every topic on the silo.
@@ -28,6 +28,9 @@ namespace Notify.Api.Subscriptions;
 /// </remarks>
 public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisposable
 {
+    /// <summary>How long the stream may take to bring events the grain already has before they are read from the grain.</summary>
+    private static readonly TimeSpan FollowUpDelay = TimeSpan.FromSeconds(1);
+
     private readonly ITopicGrain _grain;
     private readonly IAsyncStream<TopicEvent> _stream;
     private readonly TopicReader _reader;
@@ -40,7 +43,8 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private TopicSubscription[] _subscriptions = [];
     private StreamSubscriptionHandle<TopicEvent>? _streamSubscription;
     private TopicCursor _cursor;
-    private EventPosition? _headAtLastCheck;
+    private EventPosition? _behind; // the head a check saw while the cursor was behind it
+    private bool _followUpWanted;
     private Task _processing = Task.CompletedTask;
     private Task _checking = Task.CompletedTask;
     private int _repairs;
@@ -71,7 +75,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         _streamSubscription = await _stream.SubscribeAsync(this);
         try
         {
-            _cursor = new TopicCursor(await _grain.GetHeadAsync(_stopping.Token));
+            _cursor = new TopicCursor(await _reader.ReadHeadAsync(_grain, _stopping.Token));
         }
         catch
         {
@@ -170,19 +174,32 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
     }
 
+    /// <summary>
+    /// Compares the cursor with the grain's head. When the cursor is behind, a follow-up check comes
+    /// <see cref="FollowUpDelay"/> later; if the stream has still not brought the head seen then, the rest is read from the
+    /// grain. A lost last message is therefore repaired within about one check interval plus the follow-up delay.
+    /// </summary>
     private async Task CheckHeadAsync()
     {
-        var head = await _grain.GetHeadAsync(_stopping.Token);
-        var previous = _headAtLastCheck;
-        _headAtLastCheck = head;
-
-        // Events that existed a whole interval ago should have arrived by now.
-        if (previous is { } expected && _cursor.StepTo(expected) != CursorStep.Seen)
+        var head = await _reader.ReadHeadAsync(_grain, _stopping.Token);
+        if (_cursor.StepTo(head) == CursorStep.Seen)
         {
+            _behind = null;
+            return;
+        }
+
+        if (_behind is { } expected && _cursor.StepTo(expected) != CursorStep.Seen)
+        {
+            // Events that existed a follow-up delay ago should have arrived by now.
             LogStreamBehind(Topic, _cursor.Position, expected);
+            _behind = null;
             await RepairAsync();
             await EnsureSubscribedAsync();
+            return;
         }
+
+        _behind = head;
+        Volatile.Write(ref _followUpWanted, true);
     }
 
     /// <summary>A stream that stays silent may have lost this silo's subscription (e.g. with its pub-sub state): take a new one.</summary>
@@ -238,14 +255,23 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         return subscriptions.Length;
     }
 
+    /// <summary>Asks for a head check every check interval, and one follow-up delay after a check that found the cursor behind.</summary>
     private async Task CheckPeriodicallyAsync()
     {
-        using var timer = new PeriodicTimer(_checkInterval);
+        var tick = FollowUpDelay < _checkInterval ? FollowUpDelay : _checkInterval;
+        using var timer = new PeriodicTimer(tick);
+        var sinceCheck = TimeSpan.Zero;
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
-                _inbox.Writer.TryWrite(null);
+                sinceCheck += tick;
+                if (sinceCheck >= _checkInterval || Volatile.Read(ref _followUpWanted))
+                {
+                    sinceCheck = TimeSpan.Zero;
+                    Volatile.Write(ref _followUpWanted, false);
+                    _inbox.Writer.TryWrite(null);
+                }
             }
         }
         catch (OperationCanceledException)

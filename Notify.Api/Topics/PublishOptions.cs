@@ -11,4 +11,12 @@ public sealed class PublishOptions
     /// <summary>Largest event body accepted; larger ones get <c>413</c>.</summary>
     [Range(1, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// How long a publish waits for the topic to store its event; past this it is answered <c>503</c> with
+    /// <c>Retry-After</c> (a retry with the same <c>Idempotency-Key</c> stores it once). Bounds what a publisher waits
+    /// when the topic's silo has just died or froze, until the topic starts again elsewhere.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 }

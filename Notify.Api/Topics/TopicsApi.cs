@@ -45,12 +45,15 @@ public static partial class TopicsApi
         }
 
         PublishResult result;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(services.PublishOptions.Value.Timeout);
         try
         {
             result = await services.Client.GetGrain<ITopicGrain>(topic)
-                .PublishAsync(new PublishRequest(data, string.IsNullOrEmpty(type) ? null : type, idempotencyKey));
+                .PublishAsync(new PublishRequest(data, string.IsNullOrEmpty(type) ? null : type, idempotencyKey), deadline.Token);
         }
-        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
+        catch (Exception exception) when (OrleansFailures.IsUnavailable(exception)
+            || (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
             LogPublishUnavailable(services.Logger, exception, topic);
             return Problems.Unavailable(context, services.UnavailableOptions.Value.RetryAfterSeconds, Problems.PublishUnavailable);

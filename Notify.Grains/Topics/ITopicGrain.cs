@@ -11,8 +11,11 @@ namespace Notify.Grains.Topics;
 /// </summary>
 public interface ITopicGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the event in the buffer, then sends it on the topic's stream. Completes once stored.</summary>
-    Task<PublishResult> PublishAsync(PublishRequest request);
+    /// <summary>
+    /// Stores the event in the buffer, then sends it on the topic's stream. Completes once stored. A publish cancelled
+    /// before its turn is not stored; one cancelled later may be (its caller retries with the same idempotency key).
+    /// </summary>
+    Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The buffered events after <paramref name="from"/>, at most <paramref name="maxEvents"/> of them and

@@ -85,9 +85,10 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
     }
 
-    public async Task<PublishResult> PublishAsync(PublishRequest request)
+    public async Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request.Data);
+        cancellationToken.ThrowIfCancellationRequested(); // its caller has given up: not stored
         if (_stale)
         {
             await LoadAsync(CancellationToken.None);
@@ -100,8 +101,9 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
 
         var expected = Head.Next;
+        // Not cancelled once started: the store may have the event whatever this side does, and the grain must learn its position.
         var appended = await _log.AppendAsync(
-            Topic, new TopicLogEntry(expected, EventPosition.NewEpoch(), request.Type, request.Data, request.IdempotencyKey, now));
+            Topic, new TopicLogEntry(expected, EventPosition.NewEpoch(), request.Type, request.Data, request.IdempotencyKey, now), CancellationToken.None);
         if (request.IdempotencyKey is { } newKey)
         {
             _idempotencyKeys.Remember(newKey, appended.Position, now);

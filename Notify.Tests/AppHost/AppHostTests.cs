@@ -31,7 +31,7 @@ public sealed class AppHostTests
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
 
-        using var http = new HttpClient { BaseAddress = app.GetEndpoint("gateway", "http"), Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient { BaseAddress = app.GetEndpoint("gateway", "http"), Timeout = TestTimeouts.Request };
         var topic = Publisher.NewTopic("apphost");
         await using var subscriber = await SseTestClient.ConnectAsync(http, topic);
 

@@ -37,7 +37,7 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
             var acknowledged = new List<string>();
             for (var i = 0; i < 5; i++)
             {
-                acknowledged.Add(await http.PublishUntilAcknowledgedAsync(topic, $"before {i}", $"{topic}/{i}", () => { }, TimeSpan.FromSeconds(60)));
+                acknowledged.Add(await http.PublishUntilAcknowledgedAsync(topic, $"before {i}", $"{topic}/{i}", TimeSpan.FromSeconds(60)));
             }
 
             await WaitForEventsAsync(page, acknowledged);
@@ -50,7 +50,7 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
 
             for (var i = 5; i < 10; i++)
             {
-                acknowledged.Add(await http.PublishUntilAcknowledgedAsync(topic, $"after {i}", $"{topic}/{i}", () => { }, TimeSpan.FromSeconds(90)));
+                acknowledged.Add(await http.PublishUntilAcknowledgedAsync(topic, $"after {i}", $"{topic}/{i}", TimeSpan.FromSeconds(90)));
             }
 
             var shown = await WaitForEventsAsync(page, acknowledged);

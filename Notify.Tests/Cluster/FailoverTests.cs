@@ -12,6 +12,8 @@ namespace Notify.Tests.Cluster;
 [Collection(UsesNotifyCluster.Name)]
 public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper output)
 {
+    private static readonly TimeSpan FreezeDuration = TimeSpan.FromSeconds(15);
+
     private static void AssertExactlyOnce(TrafficFigures figures)
     {
         Assert.True(figures.Acknowledged > 0);
@@ -23,19 +25,35 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         Assert.Equal(figures.Acknowledged * 2, figures.Delivered); // two subscribers per topic
     }
 
-    private async Task<int> BusiestSiloAsync(IEnumerable<string> topics)
+    /// <summary>What a user waits for through a fault: every publish answered within 5 s (201, or 503 to retry), every
+    /// topic publishing again within 10 s, every acknowledged event at every subscriber within 10 s.</summary>
+    private static void AssertBoundedWaits(TrafficFigures figures)
     {
-        var totals = new int[NotifyCluster.SiloCount];
-        foreach (var topic in topics)
+        Assert.True(figures.SlowestAnswer <= TimeSpan.FromSeconds(5), $"a publish waited {figures.SlowestAnswer.TotalSeconds:F1} s for its answer: {figures}");
+        Assert.True(figures.LongestTopicOutage <= TimeSpan.FromSeconds(10), $"a topic took no publish for {figures.LongestTopicOutage.TotalSeconds:F1} s: {figures}");
+        Assert.True(figures.LongestDeliveryDelay <= TimeSpan.FromSeconds(10), $"an acknowledged event reached a subscriber after {figures.LongestDeliveryDelay.TotalSeconds:F1} s: {figures}");
+    }
+
+    /// <summary>
+    /// The silo whose loss hurts the run most: it hosts the most of its topics' grains (so publishers wait on the fault
+    /// and topics must start again elsewhere), then the most of its subscribers (so they must resume elsewhere).
+    /// </summary>
+    private async Task<int> VictimAsync(TrafficRun run)
+    {
+        var hosted = await cluster.HostedTopicsAsync(run.Topics);
+        var subscribers = new int[NotifyCluster.SiloCount];
+        foreach (var topic in run.Topics)
         {
             var counts = await cluster.ConnectionsAsync(topic);
-            for (var i = 0; i < totals.Length; i++)
+            for (var i = 0; i < subscribers.Length; i++)
             {
-                totals[i] += counts[i];
+                subscribers[i] += counts[i];
             }
         }
 
-        return Array.IndexOf(totals, totals.Max());
+        var victim = Enumerable.Range(0, NotifyCluster.SiloCount).MaxBy(i => (hosted[i].Count, subscribers[i]));
+        output.WriteLine($"victim silo-{victim + 1}: hosts the grains of {hosted[victim].Count} of the {run.Topics.Count} topics and {subscribers[victim]} of their subscribers");
+        return victim;
     }
 
     private async Task RestoreAsync(int silo)
@@ -51,15 +69,16 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         var watch = new Stopwatch();
         try
         {
-            var figures = await TrafficRun.RunAsync(cluster, "kill", async run =>
+            var figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "kill", async run =>
             {
-                victim = await BusiestSiloAsync(run.Topics);
+                victim = await VictimAsync(run);
                 await cluster.Silos[victim].KillAsync();
                 watch.Start();
                 output.WriteLine($"SIGKILL silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
             }, output);
 
             AssertExactlyOnce(figures);
+            AssertBoundedWaits(figures);
             Assert.True(figures.Reconnects > 0, "the killed silo's subscribers reconnected");
 
             await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount).Where(i => i != victim)]);
@@ -81,16 +100,45 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         var exitTime = TimeSpan.Zero;
         try
         {
-            var figures = await TrafficRun.RunAsync(cluster, "term", async run =>
+            var figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "term", async run =>
             {
-                victim = await BusiestSiloAsync(run.Topics);
+                victim = await VictimAsync(run);
                 exitTime = await cluster.Silos[victim].TerminateAsync(TimeSpan.FromSeconds(30));
                 output.WriteLine($"SIGTERM silo-{victim + 1}: exited after {exitTime.TotalSeconds:F1} s");
             }, output);
 
             AssertExactlyOnce(figures);
+            AssertBoundedWaits(figures);
             Assert.True(figures.Reconnects > 0, "the stopped silo's subscribers reconnected");
             Assert.True(exitTime < TimeSpan.FromSeconds(25), $"the silo took {exitTime} to exit");
+        }
+        finally
+        {
+            if (victim >= 0)
+            {
+                await RestoreAsync(victim);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SiloFrozenFor15Seconds_PublishesAreAnsweredInBoundedTime_AndEveryAcknowledgedEventArrivesExactlyOnce()
+    {
+        var victim = -1;
+        try
+        {
+            var figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "freeze", async run =>
+            {
+                victim = await VictimAsync(run);
+                await cluster.Silos[victim].SuspendAsync();
+                output.WriteLine($"SIGSTOP silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
+                await Task.Delay(FreezeDuration); // the fault itself: a long GC pause or a stalled VM
+                await cluster.Silos[victim].ResumeAsync();
+                output.WriteLine($"SIGCONT silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
+            }, output);
+
+            AssertExactlyOnce(figures);
+            AssertBoundedWaits(figures);
         }
         finally
         {
@@ -109,7 +157,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         {
             try
             {
-            figures = await TrafficRun.RunAsync(cluster, "store", async run =>
+            figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "store", async run =>
             {
                 await cluster.Store.KillAsync();
                 var attempts = run.Attempts;

@@ -1,18 +1,22 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Notify.Tests.Fixtures;
 using Xunit.Abstractions;
 
 namespace Notify.Tests.Cluster;
 
 /// <summary>
-/// Publishers and subscribers on many topics through the load balancer while something is done to the
-/// cluster; then checks that every subscriber has every acknowledged event of its topic exactly once, in order.
+/// Publishers and subscribers on many topics through the load balancer while something is done to the cluster;
+/// then checks that every subscriber has every acknowledged event of its topic exactly once, in order, and measures
+/// what a user waited for: the slowest answer to a publish, each topic's longest time without an acknowledged
+/// publish, and the longest time from an acknowledgement to a subscriber having the event.
 /// </summary>
 internal sealed class TrafficRun
 {
-    private readonly ConcurrentDictionary<string, List<string>> _acknowledged = new();
+    private readonly ConcurrentDictionary<string, List<(string Id, long AcknowledgedAt)>> _acknowledged = new();
     private int _attempts;
     private int _acknowledgedCount;
+    private long _slowestAnswerTicks;
 
     private TrafficRun(IReadOnlyList<string> topics) => Topics = topics;
 
@@ -23,30 +27,26 @@ internal sealed class TrafficRun
 
     public int AcknowledgedCount => Volatile.Read(ref _acknowledgedCount);
 
+    /// <param name="gateway">The load balancer's address.</param>
+    /// <param name="name">Names the run's topics and its line of figures.</param>
+    /// <param name="disruptAsync">What is done to the cluster once a third of the events are acknowledged.</param>
+    /// <param name="output">Where the figures are written.</param>
+    /// <param name="topicCount">Topics, each with its own publisher.</param>
+    /// <param name="subscribersPerTopic">Subscribers (resuming like EventSource) per topic.</param>
+    /// <param name="eventsPerTopic">Events each publisher publishes, one at a time.</param>
     public static async Task<TrafficFigures> RunAsync(
-        NotifyCluster cluster, string name, Func<TrafficRun, Task> disruptAsync, ITestOutputHelper output,
+        Uri gateway, string name, Func<TrafficRun, Task> disruptAsync, ITestOutputHelper output,
         int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200)
     {
         var run = new TrafficRun([.. Enumerable.Range(0, topicCount).Select(i => Publisher.NewTopic($"{name}{i}"))]);
-        using var subscribeClient = cluster.CreateGatewayClient();
-        using var publishClient = cluster.CreateGatewayClient();
+        using var subscribeClient = new HttpClient { BaseAddress = gateway, Timeout = TestTimeouts.Request };
+        using var publishClient = new HttpClient { BaseAddress = gateway, Timeout = TestTimeouts.Request };
         var subscribers = run.Topics.SelectMany(topic => Enumerable.Range(0, subscribersPerTopic)
             .Select(_ => new ResumingSubscriber(subscribeClient, topic))).ToList();
         try
         {
             await Eventually.TrueAsync(() => subscribers.All(s => s.Connections > 0), "every subscriber is connected");
-
-            var publishing = run.Topics.Select(topic => Task.Run(async () =>
-            {
-                var ids = run._acknowledged.GetOrAdd(topic, _ => []);
-                for (var i = 0; i < eventsPerTopic; i++)
-                {
-                    var id = await publishClient.PublishUntilAcknowledgedAsync(
-                        topic, $"{topic}/{i}", $"{topic}/{i}", () => Interlocked.Increment(ref run._attempts), TimeSpan.FromSeconds(120));
-                    ids.Add(id);
-                    Interlocked.Increment(ref run._acknowledgedCount);
-                }
-            })).ToList();
+            var publishing = run.Topics.Select(topic => Task.Run(() => run.PublishAsync(publishClient, topic, eventsPerTopic))).ToList();
 
             var total = topicCount * eventsPerTopic;
             await Eventually.TrueAsync(() => run.AcknowledgedCount >= total / 3 || publishing.Any(p => p.IsFaulted), "a third of the events are published", TimeSpan.FromSeconds(60));
@@ -55,7 +55,7 @@ internal sealed class TrafficRun
 
             foreach (var subscriber in subscribers)
             {
-                var last = run._acknowledged[subscriber.Topic][^1];
+                var last = run._acknowledged[subscriber.Topic][^1].Id;
                 await subscriber.WaitUntilAsync(items => items.Any(i => i.EventId == last), $"a subscriber of {subscriber.Topic} has {last}", TimeSpan.FromSeconds(90));
             }
 
@@ -73,35 +73,80 @@ internal sealed class TrafficRun
         }
     }
 
+    /// <summary>One publisher per topic, one publish in flight, retrying each event until it is acknowledged.</summary>
+    private async Task PublishAsync(HttpClient http, string topic, int events)
+    {
+        var acknowledged = _acknowledged.GetOrAdd(topic, _ => []);
+        for (var i = 0; i < events; i++)
+        {
+            var id = await http.PublishUntilAcknowledgedAsync(topic, $"{topic}/{i}", $"{topic}/{i}", TimeSpan.FromSeconds(120), OnAnswer);
+            acknowledged.Add((id, Stopwatch.GetTimestamp()));
+            Interlocked.Increment(ref _acknowledgedCount);
+        }
+    }
+
+    private void OnAnswer(TimeSpan waited)
+    {
+        Interlocked.Increment(ref _attempts);
+        var ticks = waited.Ticks;
+        var slowest = Volatile.Read(ref _slowestAnswerTicks);
+        while (ticks > slowest && Interlocked.CompareExchange(ref _slowestAnswerTicks, ticks, slowest) != slowest)
+        {
+            slowest = Volatile.Read(ref _slowestAnswerTicks);
+        }
+    }
+
     private TrafficFigures Measure(List<ResumingSubscriber> subscribers)
     {
         int delivered = 0, missing = 0, duplicated = 0, outOfOrder = 0, resets = 0;
+        var longestDelivery = TimeSpan.Zero;
         foreach (var subscriber in subscribers)
         {
             var acknowledged = _acknowledged[subscriber.Topic];
-            var received = subscriber.Received;
-            resets += received.Count(i => i.EventType == "notify.reset");
-            var ids = received.Where(i => i.EventType == "message").Select(i => i.EventId!).ToList();
+            var received = subscriber.ReceivedWithTimes;
+            resets += received.Count(r => r.Item.EventType == "notify.reset");
+            var events = received.Where(r => r.Item.EventType == "message").ToList();
+            var ids = events.Select(r => r.Item.EventId!).ToList();
             delivered += ids.Count;
             duplicated += ids.Count - ids.Distinct().Count();
-            missing += acknowledged.Except(ids).Count();
+            missing += acknowledged.Select(a => a.Id).Except(ids).Count();
             var order = ids.Distinct().Select(Publisher.SequenceOf).ToList();
             outOfOrder += order.Zip(order.Skip(1)).Count(pair => pair.Second <= pair.First);
+
+            var firstReceipt = events.GroupBy(r => r.Item.EventId!).ToDictionary(g => g.Key, g => g.Min(r => r.ReceivedAt));
+            foreach (var (id, acknowledgedAt) in acknowledged)
+            {
+                if (firstReceipt.TryGetValue(id, out var receivedAt) && receivedAt > acknowledgedAt)
+                {
+                    var waited = Stopwatch.GetElapsedTime(acknowledgedAt, receivedAt);
+                    longestDelivery = waited > longestDelivery ? waited : longestDelivery;
+                }
+            }
         }
 
-        var positionsPerPublish = _acknowledged.Values.Sum(ids => ids.Count - ids.Select(Publisher.SequenceOf).Distinct().Count());
+        var positionsPerPublish = _acknowledged.Values.Sum(ids => ids.Count - ids.Select(a => Publisher.SequenceOf(a.Id)).Distinct().Count());
+        var longestOutage = _acknowledged.Values
+            .Select(acks => acks.Zip(acks.Skip(1)).Select(pair => Stopwatch.GetElapsedTime(pair.First.AcknowledgedAt, pair.Second.AcknowledgedAt)).DefaultIfEmpty().Max())
+            .Max();
         return new TrafficFigures(
             Attempts, AcknowledgedCount, delivered, subscribers.Count, missing, duplicated + positionsPerPublish, outOfOrder, resets,
-            subscribers.Sum(s => s.Connections - 1), subscribers.Sum(s => s.Refusals));
+            subscribers.Sum(s => s.Connections - 1), subscribers.Sum(s => s.Refusals),
+            TimeSpan.FromTicks(Volatile.Read(ref _slowestAnswerTicks)), longestOutage, longestDelivery);
     }
 }
 
 /// <summary>The outcome of a <see cref="TrafficRun"/>.</summary>
+/// <param name="SlowestAnswer">The longest any publish attempt waited for its answer.</param>
+/// <param name="LongestTopicOutage">The longest time a topic went without an acknowledged publish, its publisher retrying.</param>
+/// <param name="LongestDeliveryDelay">The longest time from an event's acknowledgement until a subscriber of its topic had it.</param>
 internal sealed record TrafficFigures(
-    int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects, int Refusals)
+    int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects, int Refusals,
+    TimeSpan SlowestAnswer, TimeSpan LongestTopicOutage, TimeSpan LongestDeliveryDelay)
 {
     public override string ToString() =>
         $"events published {Published} (attempts, retries included), acknowledged {Acknowledged}, delivered {Delivered} " +
         $"to {Subscribers} subscribers, missing {Missing}, duplicated {Duplicated}, out of order {OutOfOrder}, " +
-        $"notify.reset {Resets}, reconnects {Reconnects}, subscribe answers other than a 200 stream {Refusals}";
+        $"notify.reset {Resets}, reconnects {Reconnects}, subscribe answers other than a 200 stream {Refusals}; " +
+        $"slowest publish answer {SlowestAnswer.TotalSeconds:F2} s, longest topic outage {LongestTopicOutage.TotalSeconds:F2} s, " +
+        $"longest acknowledgement-to-delivery {LongestDeliveryDelay.TotalSeconds:F2} s";
 }

@@ -44,8 +44,8 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>An HttpClient over real loopback TCP, without the timeout that would cut SSE streams.</summary>
-    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>An HttpClient over real loopback TCP; every request has <see cref="TestTimeouts.Request"/> to answer.</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TestTimeouts.Request };
 
     /// <summary>A service of the running app (to look at its internals, e.g. the fanout registry).</summary>
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();

@@ -27,9 +27,9 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     /// <summary>A silo's own address (bypassing the load balancer).</summary>
     public Uri SiloAddress(int index) => new($"http://127.0.0.1:{_silos[index].HttpPort}/");
 
-    public HttpClient CreateGatewayClient() => new() { BaseAddress = GatewayAddress, Timeout = Timeout.InfiniteTimeSpan };
+    public HttpClient CreateGatewayClient() => new() { BaseAddress = GatewayAddress, Timeout = TestTimeouts.Request };
 
-    public HttpClient CreateSiloClient(int index) => new() { BaseAddress = SiloAddress(index), Timeout = Timeout.InfiniteTimeSpan };
+    public HttpClient CreateSiloClient(int index) => new() { BaseAddress = SiloAddress(index), Timeout = TestTimeouts.Request };
 
     public async Task InitializeAsync()
     {
@@ -108,27 +108,32 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     /// <summary>Which silo answered a <c>GET /silo</c>, by its HTTP port.</summary>
     public async Task<int> SiloIndexOfAsync(HttpResponseMessage response)
     {
-        var status = await response.Content.ReadFromJsonAsync<SiloStatus>();
+        var status = await response.Content.ReadFromJsonAsync<SiloReport>();
         return _silos.FindIndex(s => status!.Address.StartsWith($"S127.0.0.1:{s.SiloPort}:", StringComparison.Ordinal));
     }
 
     /// <summary>The silos' SSE connections on a topic, per silo index.</summary>
-    public async Task<int[]> ConnectionsAsync(string topic)
+    public async Task<int[]> ConnectionsAsync(string topic) =>
+        [.. (await StatusesAsync()).Select(status => status?.Topics.GetValueOrDefault(topic) ?? 0)];
+
+    /// <summary>Which of <paramref name="topics"/> have their grain on each silo, per silo index.</summary>
+    public async Task<IReadOnlyList<string>[]> HostedTopicsAsync(IEnumerable<string> topics) =>
+        [.. (await StatusesAsync()).Select(status => (IReadOnlyList<string>)[.. topics.Where(t => status?.TopicGrainIds.Contains(t) == true)])];
+
+    /// <summary>Each running silo's <c>GET /silo</c>, per silo index; null for a silo that is not running.</summary>
+    private async Task<SiloReport?[]> StatusesAsync()
     {
-        var counts = new int[SiloCount];
+        var statuses = new SiloReport?[SiloCount];
         for (var i = 0; i < SiloCount; i++)
         {
-            if (_silos[i].Process.HasExited)
+            if (!_silos[i].Process.HasExited)
             {
-                continue;
+                using var http = CreateSiloClient(i);
+                statuses[i] = await http.GetFromJsonAsync<SiloReport>("silo");
             }
-
-            using var http = CreateSiloClient(i);
-            var status = await http.GetFromJsonAsync<SiloStatus>("silo");
-            counts[i] = status!.Topics.GetValueOrDefault(topic);
         }
 
-        return counts;
+        return statuses;
     }
 
     /// <summary>What the processes wrote last, for failure messages.</summary>
@@ -153,6 +158,4 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
 
     private ChildProcess StartSilo(string name, int httpPort, int siloPort) =>
         ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(httpPort, siloPort, Store.ConnectionString, _clusterId, "notify-tests"));
-
-    private sealed record SiloStatus(string Address, string Name, int Connections, Dictionary<string, int> Topics);
 }

@@ -19,7 +19,8 @@ internal static class Publisher
         return published.Id;
     }
 
-    public static Task<HttpResponseMessage> PublishRawAsync(this HttpClient http, string topic, string data, string? type = null, string? idempotencyKey = null)
+    public static Task<HttpResponseMessage> PublishRawAsync(
+        this HttpClient http, string topic, string data, string? type = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, type is null ? $"topics/{topic}" : $"topics/{topic}?type={Uri.EscapeDataString(type)}")
         {
@@ -30,7 +31,7 @@ internal static class Publisher
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return http.SendAsync(request);
+        return http.SendAsync(request, cancellationToken);
     }
 
     /// <summary>A topic id no other test uses.</summary>
@@ -49,29 +50,47 @@ internal static class RetryingPublisher
     /// <summary>How long a publisher waits before retrying, as a well-behaved client does.</summary>
     private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Publishes until a 201; counts every attempt. Any answer but 201, 502, 503 or a broken connection fails.</summary>
-    public static async Task<string> PublishUntilAcknowledgedAsync(this HttpClient http, string topic, string data, string idempotencyKey, Action onAttempt, TimeSpan timeout)
+    /// <summary>
+    /// How long one attempt may wait for its answer before the publisher gives up on it and retries. Far above what
+    /// any answer may take (the tests assert their slowest answer), so a hang shows as this figure, not as a hung test.
+    /// </summary>
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Publishes until a 201, with the same key each time. Any answer but 201, 502, 503 or a broken connection fails.
+    /// <paramref name="onAnswer"/> is told how long each attempt waited, answered or given up on.
+    /// </summary>
+    public static async Task<string> PublishUntilAcknowledgedAsync(
+        this HttpClient http, string topic, string data, string idempotencyKey, TimeSpan timeout, Action<TimeSpan>? onAnswer = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            onAttempt();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var attempt = new CancellationTokenSource(AttemptTimeout);
             try
             {
-                using var response = await http.PublishRawAsync(topic, data, idempotencyKey: idempotencyKey);
-                if (response.StatusCode == System.Net.HttpStatusCode.Created)
+                using var response = await http.PublishRawAsync(topic, data, idempotencyKey: idempotencyKey, cancellationToken: attempt.Token);
+                onAnswer?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                if (response.StatusCode == HttpStatusCode.Created)
                 {
-                    var published = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Publisher.Published>(response.Content);
+                    var published = await response.Content.ReadFromJsonAsync<Publisher.Published>(attempt.Token);
                     return published!.Id;
                 }
 
                 Assert.True(
-                    response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.BadGateway,
-                    $"unexpected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway,
+                    $"unexpected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(attempt.Token)}");
             }
             catch (HttpRequestException)
             {
                 // The silo or the connection died mid-request: the event may or may not be stored; the retry tells.
+                onAnswer?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+            catch (OperationCanceledException)
+            {
+                // Given up on (this attempt's deadline, or the client's own timeout): the retry tells.
+                onAnswer?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
 
             if (DateTime.UtcNow > deadline)

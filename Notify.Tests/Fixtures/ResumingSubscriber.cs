@@ -15,6 +15,7 @@ public sealed class ResumingSubscriber : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<SseItem<string>> _received = [];
+    private readonly List<long> _receivedAt = [];
     private readonly Task _running;
     private string? _lastEventId;
 
@@ -44,6 +45,18 @@ public sealed class ResumingSubscriber : IAsyncDisposable
             lock (_gate)
             {
                 return [.. _received];
+            }
+        }
+    }
+
+    /// <summary>What was received, each with when it arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+    public IReadOnlyList<(SseItem<string> Item, long ReceivedAt)> ReceivedWithTimes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _received.Zip(_receivedAt)];
             }
         }
     }
@@ -79,6 +92,7 @@ public sealed class ResumingSubscriber : IAsyncDisposable
                         lock (_gate)
                         {
                             _received.Add(item);
+                            _receivedAt.Add(System.Diagnostics.Stopwatch.GetTimestamp());
                         }
 
                         _lastEventId = string.IsNullOrEmpty(parser.LastEventId) ? _lastEventId : parser.LastEventId;

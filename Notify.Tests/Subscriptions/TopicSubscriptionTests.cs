@@ -208,7 +208,8 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
 
         public int Reads => Volatile.Read(ref _reads);
 
-        public Task<PublishResult> PublishAsync(PublishRequest request) => grain.PublishAsync(request);
+        public Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default) =>
+            grain.PublishAsync(request, cancellationToken);
 
         public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default)
         {
