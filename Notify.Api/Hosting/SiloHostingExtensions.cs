@@ -58,8 +58,9 @@ public static class SiloHostingExtensions
     /// waiting on its grains are failed and its topics start again elsewhere. Orleans' defaults take 15–30 s: probes
     /// time out after up to 4 × 5 s, three must be missed, and a silo whose connection carried messages within
     /// that window is not suspected at all. Notify's topics must publish again within 10 s, so: probes every 2 s,
-    /// timing out after 1–2 s, two missed. A silo unresponsive for about 4 s is then declared dead (and stops
-    /// itself if it comes back). Anything in <c>Orleans:Membership</c> overrides these.
+    /// timing out after 1–2 s, two missed. A silo unresponsive for about 4 s is then declared dead. One that comes back
+    /// (a long pause, a stalled VM) reads the membership table within 5 s, finds itself dead and stops, instead of
+    /// serving requests for a minute as a zombie. Anything in <c>Orleans:Membership</c> overrides these.
     /// </summary>
     private static void ConfigureFailureDetection(IServiceCollection services, IConfiguration membership)
     {
@@ -68,6 +69,7 @@ public static class SiloHostingExtensions
             options.ProbeTimeout = TimeSpan.FromSeconds(2);
             options.MaxProbeTimeout = TimeSpan.FromSeconds(2);
             options.NumMissedProbesLimit = 2;
+            options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         });
         services.Configure<ClusterMembershipOptions>(membership);
     }

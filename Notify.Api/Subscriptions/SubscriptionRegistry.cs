@@ -10,7 +10,7 @@ namespace Notify.Api.Subscriptions;
 /// This silo's subscriptions, and one <see cref="TopicFanout"/> per topic that has any: created for a topic's
 /// first local subscription, stopped (stream subscription dropped) when its last one leaves.
 /// </summary>
-public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLifecycle>
+public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly IClusterClient _client;
     private readonly SubscriptionServices _services;
@@ -18,6 +18,9 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<Task> _stopping = [];
+    private readonly IClusterMembershipService _membership;
+    private readonly CancellationTokenSource _stoppingSilo = new();
+    private Task _watchingSilos = Task.CompletedTask;
 
     public SubscriptionRegistry(
         IClusterClient client,
@@ -25,9 +28,11 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         IOptions<SseOptions> options,
         NotifyMetrics metrics,
         IHostApplicationLifetime lifetime,
+        IClusterMembershipService membership,
         ILoggerFactory loggers)
     {
         _client = client;
+        _membership = membership;
         _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), lifetime.ApplicationStopping);
         _fanoutLogger = loggers.CreateLogger<TopicFanout>();
     }
@@ -142,10 +147,45 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
     /// stream subscriptions are dropped while Orleans still runs.
     /// </summary>
     void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SubscriptionRegistry), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAllAsync);
+        lifecycle.Subscribe(nameof(SubscriptionRegistry), ServiceLifecycleStage.Active, StartWatchingAsync, StopAllAsync);
+
+    private Task StartWatchingAsync(CancellationToken cancellationToken)
+    {
+        _watchingSilos = Task.Run(WatchForLostSilosAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// When a silo of the cluster dies, every fan-out here checks its topic soon instead of at its next interval: the dead
+    /// silo's stream queues may have held events, and a topic's last events leave no gap behind to notice.
+    /// </summary>
+    private async Task WatchForLostSilosAsync()
+    {
+        var previous = _membership.CurrentSnapshot;
+        try
+        {
+            await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(_stoppingSilo.Token))
+            {
+                if (snapshot.CreateUpdate(previous).Changes.Any(member => member.Status == SiloStatus.Dead))
+                {
+                    foreach (var fanout in Fanouts)
+                    {
+                        fanout.CheckSoon();
+                    }
+                }
+
+                previous = snapshot;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     private async Task StopAllAsync(CancellationToken cancellationToken)
     {
+        await _stoppingSilo.CancelAsync();
+        await _watchingSilos;
         Task[] pending;
         lock (_gate)
         {
@@ -160,6 +200,8 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
 
         await Task.WhenAll(pending).WaitAsync(cancellationToken);
     }
+
+    public void Dispose() => _stoppingSilo.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: stopping the fan-out failed")]
     private static partial void LogStopFailed(ILogger logger, Exception exception, string topic);

@@ -28,13 +28,10 @@ namespace Notify.Api.Subscriptions;
 /// </remarks>
 public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisposable
 {
-    /// <summary>How long the stream may take to bring events the grain already has before they are read from the grain.</summary>
-    private static readonly TimeSpan FollowUpDelay = TimeSpan.FromSeconds(1);
-
     private readonly ITopicGrain _grain;
     private readonly IAsyncStream<TopicEvent> _stream;
     private readonly TopicReader _reader;
-    private readonly TimeSpan _checkInterval;
+    private readonly HeadCheckSchedule _checks;
     private readonly ILogger _logger;
     private readonly NotifyMetrics _metrics;
     private readonly Channel<TopicEvent?> _inbox = Channel.CreateUnbounded<TopicEvent?>(new UnboundedChannelOptions { SingleReader = true });
@@ -44,7 +41,6 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private StreamSubscriptionHandle<TopicEvent>? _streamSubscription;
     private TopicCursor _cursor;
     private EventPosition? _behind; // the head a check saw while the cursor was behind it
-    private bool _followUpWanted;
     private Task _processing = Task.CompletedTask;
     private Task _checking = Task.CompletedTask;
     private int _repairs;
@@ -55,7 +51,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         _grain = client.GetGrain<ITopicGrain>(topic);
         _stream = client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
         _reader = reader;
-        _checkInterval = checkInterval;
+        _checks = new HeadCheckSchedule(checkInterval, () => _inbox.Writer.TryWrite(null)); // null in the inbox asks for a head check
         _logger = logger;
         _metrics = metrics;
     }
@@ -84,7 +80,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
 
         _processing = Task.Run(ProcessAsync);
-        _checking = Task.Run(CheckPeriodicallyAsync);
+        _checking = Task.Run(() => _checks.RunAsync(_stopping.Token));
         _metrics.TopicWatched();
         LogWatching(Topic, _cursor.Position);
     }
@@ -105,6 +101,9 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
             _subscriptions = Array.FindAll(_subscriptions, s => s != subscription);
         }
     }
+
+    /// <summary>A head check soon: a silo of the cluster died, and its stream queues may have held this topic's events.</summary>
+    internal void CheckSoon() => _checks.CheckSoon();
 
     /// <summary>Drops the stream subscription and stops passing events on.</summary>
     public async ValueTask DisposeAsync()
@@ -149,8 +148,9 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
             }
             catch (Exception exception) when (!_stopping.IsCancellationRequested)
             {
-                // Nothing is lost: the next event's gap or the next head check reads from the grain again.
+                // Nothing is lost: the next event's gap or the next head check (soon) reads from the grain again.
                 LogRepairFailed(exception, Topic);
+                CheckSoon();
             }
             catch (Exception) when (_stopping.IsCancellationRequested)
             {
@@ -176,7 +176,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     /// <summary>
     /// Compares the cursor with the grain's head. When the cursor is behind, a follow-up check comes
-    /// <see cref="FollowUpDelay"/> later; if the stream has still not brought the head seen then, the rest is read from the
+    /// <see cref="HeadCheckSchedule.FollowUpDelay"/> later; if the stream has still not brought the head seen then, the rest is read from the
     /// grain. A lost last message is therefore repaired within about one check interval plus the follow-up delay.
     /// </summary>
     private async Task CheckHeadAsync()
@@ -199,7 +199,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
 
         _behind = head;
-        Volatile.Write(ref _followUpWanted, true);
+        CheckSoon();
     }
 
     /// <summary>A stream that stays silent may have lost this silo's subscription (e.g. with its pub-sub state): take a new one.</summary>
@@ -253,30 +253,6 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
 
         return subscriptions.Length;
-    }
-
-    /// <summary>Asks for a head check every check interval, and one follow-up delay after a check that found the cursor behind.</summary>
-    private async Task CheckPeriodicallyAsync()
-    {
-        var tick = FollowUpDelay < _checkInterval ? FollowUpDelay : _checkInterval;
-        using var timer = new PeriodicTimer(tick);
-        var sinceCheck = TimeSpan.Zero;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
-            {
-                sinceCheck += tick;
-                if (sinceCheck >= _checkInterval || Volatile.Read(ref _followUpWanted))
-                {
-                    sinceCheck = TimeSpan.Zero;
-                    Volatile.Write(ref _followUpWanted, false);
-                    _inbox.Writer.TryWrite(null);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     private async Task UnsubscribeAsync()

@@ -1,7 +1,6 @@
 using Notify.Grains.Events;
 using Notify.Grains.Reads;
 using Notify.Grains.Streaming;
-using Orleans.Concurrency;
 
 namespace Notify.Grains.Topics;
 
@@ -21,10 +20,8 @@ public interface ITopicGrain : IGrainWithStringKey
     /// The buffered events after <paramref name="from"/>, at most <paramref name="maxEvents"/> of them and
     /// about <paramref name="maxBytes"/> (always at least one when there is one); see <see cref="TopicRead"/>.
     /// </summary>
-    [AlwaysInterleave]
     Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default);
 
     /// <summary>The position of the newest event (sequence 0 before the first).</summary>
-    [AlwaysInterleave]
     Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default);
 }

@@ -5,37 +5,43 @@ using Notify.Grains.Events;
 using Notify.Grains.Reads;
 using Notify.Grains.Storage;
 using Notify.Grains.Streaming;
+using Orleans.Concurrency;
 using Orleans.Streams;
 
 namespace Notify.Grains.Topics;
 
 /// <summary>
-/// The topic grain: the one place a topic's ids are assigned and its recent events are kept.
+/// The topic grain: the one place a topic's events are appended to its log and its recent events are kept.
 /// </summary>
 /// <remarks>
-/// Publishes are serialized by the grain (it is not reentrant), so sequences are contiguous and the
-/// stream receives events in order. Reads interleave: they only look at the buffer.
+/// Publishes are stored in batches (group commit): while one batch is being stored, the publishes that arrive wait,
+/// then go together in the next store round trip, and each is answered once its batch is stored. Batches are stored
+/// one after another and the log gives out positions in order, so positions are contiguous, acknowledged in order,
+/// and sent on the topic's stream in order. The grain is reentrant: calls interleave at awaits, while its state only
+/// changes within a turn.
 /// <para>
-/// The topic's history lives in its <see cref="ITopicLog"/>; the activation keeps the recent events in memory
-/// too and answers reads from there, so subscribers never wait on the store. With a durable log a new
-/// activation (on any silo, after a crash) continues the same epoch and positions. Without one the memory
-/// is the history: the activation then delays its own collection for as long as its newest event may be
-/// resumed, and a lost activation means a new epoch, which resuming clients are told about.
+/// The topic's history lives in its <see cref="ITopicLog"/>; the activation keeps the recent events in memory too and
+/// answers reads from there, so subscribers never wait on the log. An activation holds the log's lease: one that was
+/// cut off (its silo frozen, then declared dead while another activation took over) is refused by the log, drops its
+/// publishes (their callers retry and reach the other) and deactivates.
 /// </para>
 /// </remarks>
+[Reentrant]
 internal sealed partial class TopicGrain : Grain, ITopicGrain
 {
-    /// <summary>Upper bound of one read's page, whatever the caller asks.</summary>
-    internal const int MaxPageEvents = 10_000;
+    /// <summary>How soon the copy is read again from the log after a store failure left it unsure.</summary>
+    private static readonly TimeSpan CatchUpDelay = TimeSpan.FromSeconds(1);
 
     private readonly TopicOptions _options;
     private readonly ITopicLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger<TopicGrain> _logger;
-    private readonly RecentEventBuffer _buffer;
-    private readonly IdempotencyKeys _idempotencyKeys;
-    private string _epoch = "";
-    private bool _stale; // the in-memory copy may lack stored events: reload before the next publish
+    private readonly TopicCopy _copy;
+    private readonly PublishQueue _queue = new();
+    private TopicLease _lease = null!;
+    private bool _committing;
+    private bool _reloadNeeded; // the copy may lack what the log holds: read the log again
+    private IGrainTimer? _catchUp;
     private IAsyncStream<TopicEvent> _stream = null!;
 
     public TopicGrain(
@@ -48,166 +54,222 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         _log = log;
         _time = time;
         _logger = logger;
-        _buffer = new RecentEventBuffer(_options.BufferMaxEvents, _options.BufferMaxAge, _options.BufferMaxBytes);
-        _idempotencyKeys = new IdempotencyKeys(_options.IdempotencyWindow, _options.IdempotencyMaxKeys);
+        _copy = new TopicCopy(_options);
     }
 
     private string Topic => this.GetPrimaryKeyString();
 
-    private EventPosition Head => new(_epoch, _buffer.LastSequence);
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
-        await LoadAsync(cancellationToken);
-        LogActivated(Topic, Head);
+        await OpenAsync(renew: false, cancellationToken);
+        LogActivated(Topic, _copy.Head);
     }
 
-    /// <summary>Replaces the in-memory copy with what the log holds.</summary>
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Replaces the in-memory copy with what the log holds (taking the lease, or renewing this activation's).</summary>
+    private async Task OpenAsync(bool renew, CancellationToken cancellationToken)
     {
-        var state = await _log.LoadAsync(Topic, EventPosition.NewEpoch(), _time.GetUtcNow(), cancellationToken);
-        if (state.Epoch != _epoch)
-        {
-            _idempotencyKeys.Clear(); // they name positions of a history that is gone
-        }
-
-        _epoch = state.Epoch;
-        _stale = false;
-        var contiguous = state.Events.Count > 0 && state.Events[^1].Position.Sequence == state.LastSequence;
-        _buffer.Reset(contiguous ? state.Events[0].Position.Sequence - 1 : state.LastSequence);
-        if (contiguous)
-        {
-            foreach (var topicEvent in state.Events)
-            {
-                _buffer.Append(topicEvent);
-            }
-        }
+        var history = await _log.OpenAsync(Topic, _time.GetUtcNow(), renew ? _lease : null, cancellationToken);
+        _lease = history.Lease;
+        _copy.Replace(history);
+        _reloadNeeded = false;
     }
 
-    public async Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    public Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request.Data);
         cancellationToken.ThrowIfCancellationRequested(); // its caller has given up: not stored
-        if (_stale)
+        var publish = new PendingPublish(request, cancellationToken);
+        _queue.Enqueue(publish);
+        if (!_committing)
         {
-            await LoadAsync(CancellationToken.None);
+            _committing = true;
+            _ = CommitAsync();
         }
 
-        var now = _time.GetUtcNow();
-        if (request.IdempotencyKey is { } key && _idempotencyKeys.TryGet(key, now, out var earlier))
-        {
-            return new PublishResult(earlier, Replayed: true);
-        }
-
-        var expected = Head.Next;
-        // Not cancelled once started: the store may have the event whatever this side does, and the grain must learn its position.
-        var appended = await _log.AppendAsync(
-            Topic, new TopicLogEntry(expected, EventPosition.NewEpoch(), request.Type, request.Data, request.IdempotencyKey, now), CancellationToken.None);
-        if (request.IdempotencyKey is { } newKey)
-        {
-            _idempotencyKeys.Remember(newKey, appended.Position, now);
-        }
-
-        if (appended.Replayed)
-        {
-            if (appended.Position.Epoch != _epoch || appended.Position.Sequence > Head.Sequence)
-            {
-                // The first attempt was stored although it failed here (its answer was lost): load it, so readers
-                // and silos see it (they notice the new head and read it from this grain).
-                await ReloadAfterStoringAsync(expected, appended.Position);
-            }
-
-            return new PublishResult(appended.Position, Replayed: true);
-        }
-
-        var topicEvent = new TopicEvent(appended.Position, request.Type, request.Data, now);
-        if (appended.Position == expected)
-        {
-            _buffer.Append(topicEvent);
-            _buffer.TrimExpired(now);
-        }
-        else
-        {
-            // Someone else wrote to this topic's log (a second activation during a failover), an earlier attempt was
-            // stored without an answer, or the log lost the history and started a new epoch: take the log's view,
-            // which includes this event.
-            await ReloadAfterStoringAsync(expected, appended.Position);
-        }
-
-        if (!_log.IsDurable)
-        {
-            // Keep this activation (the only copy of the history) for as long as its newest event is resumable.
-            DelayDeactivation(_options.BufferMaxAge);
-        }
-
-        await SendAsync(topicEvent);
-        return new PublishResult(topicEvent.Position, Replayed: false);
+        return publish.Task;
     }
 
-    /// <summary>Hands a stored event to the topic's stream; never fails the publish, which stands once the event is stored.</summary>
-    private async Task SendAsync(TopicEvent topicEvent)
+    /// <summary>Stores what is waiting, a batch at a time, until nothing is; publishes arriving meanwhile join the next batch.</summary>
+    private async Task CommitAsync()
     {
         try
         {
-            // Bounded: publishes to this topic wait for each other, and a stalled stream must not stall them.
-            await _stream.OnNextAsync(topicEvent).WaitAsync(_options.StreamSendTimeout);
+            while (!_queue.IsEmpty)
+            {
+                var batch = _queue.TakeBatch();
+                if (batch.Count > 0)
+                {
+                    await CommitBatchAsync(batch);
+                }
+            }
         }
         catch (Exception exception)
         {
-            // Silos notice the missing position (the next event's gap, or their periodic head check) and read it from this grain.
-            LogStreamSendFailed(exception, Topic, topicEvent.Id);
+            _queue.FailAll(exception); // a bug, not a store failure (those fail their batch only): answer everyone
+            LogCommitFailed(exception, Topic);
+        }
+        finally
+        {
+            _committing = false;
         }
     }
 
-    /// <summary>Reloads after a stored event; if that fails, the publish still stands and the next one reloads.</summary>
-    private async Task ReloadAfterStoringAsync(EventPosition expected, EventPosition stored)
+    private async Task CommitBatchAsync(List<PendingPublish> batch)
     {
-        LogReloading(Topic, expected, stored);
+        var now = _time.GetUtcNow();
+        var entries = batch.ConvertAll(p => p.Entry);
+        IReadOnlyList<TopicLogAppend> answers;
         try
         {
-            await LoadAsync(CancellationToken.None);
+            if (_reloadNeeded)
+            {
+                await OpenAsync(renew: true, CancellationToken.None);
+            }
+
+            // Not cancelled once started: the store may keep the batch whatever this side does.
+            answers = await _log.AppendAsync(_lease, entries, now, CancellationToken.None);
+        }
+        catch (TopicLogFencedException exception)
+        {
+            StepDown(batch, exception);
+            return;
+        }
+        catch (Exception exception)
+        {
+            // The batch may or may not be stored: each caller retries with its idempotency key, and this copy reads the
+            // log again as soon as it can, so that what was stored reaches readers even if nobody retries.
+            batch.ForEach(p => p.Fail(exception));
+            CatchUpSoon();
+            return;
+        }
+
+        var stored = _copy.Apply(entries, answers, now, out var complete);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Complete(new PublishResult(answers[i].Position, answers[i].Replayed));
+        }
+
+        if (!complete)
+        {
+            LogReloading(Topic, _copy.Head);
+            await CatchUpAsync();
+        }
+
+        await SendAsync(stored);
+    }
+
+    /// <summary>Reads the log again under this activation's lease; when another activation holds the topic, this one goes.</summary>
+    private async Task CatchUpAsync()
+    {
+        try
+        {
+            await OpenAsync(renew: true, CancellationToken.None);
+        }
+        catch (TopicLogFencedException exception)
+        {
+            StepDown([], exception);
         }
         catch (TopicLogUnavailableException exception)
         {
-            _stale = true;
-            LogReloadFailed(exception, Topic);
+            LogCatchUpFailed(exception, Topic);
+            CatchUpSoon();
         }
     }
 
-    public Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default)
+    /// <summary>Reads the log again in a second, unless a batch does it first (the next batch always reads it when needed).</summary>
+    private void CatchUpSoon()
     {
-        ArgumentNullException.ThrowIfNull(from);
-        _buffer.TrimExpired(_time.GetUtcNow());
-        var head = Head;
-        var beforeOldest = new EventPosition(_epoch, _buffer.FirstSequence - 1);
-
-        (ResetReason? reset, EventPosition after) = from switch
-        {
-            { Kind: ResumeKind.Live } => (null, head),
-            { Kind: ResumeKind.Earliest } => (null, beforeOldest),
-            { Kind: ResumeKind.After, After: { } position } when position.Epoch != _epoch => (ResetReason.Epoch, beforeOldest),
-            { Kind: ResumeKind.After, After: { } position } when position.Sequence > head.Sequence => (ResetReason.Unknown, beforeOldest),
-            { Kind: ResumeKind.After, After: { } position } when position.Sequence < beforeOldest.Sequence => (ResetReason.Expired, beforeOldest),
-            { Kind: ResumeKind.After, After: { } position } => ((ResetReason?)null, position),
-            _ => (ResetReason.Malformed, beforeOldest),
-        };
-
-        var events = _buffer.CopyAfter(after.Sequence, Math.Clamp(maxEvents, 1, MaxPageEvents), Math.Max(1, maxBytes));
-        return Task.FromResult(new TopicRead(reset, after, events, head));
+        _reloadNeeded = true;
+        _catchUp ??= this.RegisterGrainTimer(
+            async _ =>
+            {
+                if (_reloadNeeded && !_committing)
+                {
+                    await CatchUpAsync();
+                }
+            },
+            new GrainTimerCreationOptions { DueTime = Timeout.InfiniteTimeSpan, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+        _catchUp.Change(CatchUpDelay, Timeout.InfiniteTimeSpan);
     }
 
-    public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Head);
+    /// <summary>Another activation holds the topic now: this one answers its callers "retry" (they reach the other) and goes.</summary>
+    private void StepDown(List<PendingPublish> batch, TopicLogFencedException exception)
+    {
+        LogFenced(Topic);
+        var retry = new TopicLogUnavailableException($"Topic {Topic} has moved to another activation; retry.", exception);
+        batch.ForEach(p => p.Fail(retry));
+        _queue.FailAll(retry);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Hands stored events to the topic's stream in one message; never fails a publish, which stands once stored.</summary>
+    private async Task SendAsync(List<TopicEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Bounded: publishes to this topic wait for each other, and a stalled stream must not stall them.
+            var sending = events.Count == 1 ? _stream.OnNextAsync(events[0]) : _stream.OnNextBatchAsync(events);
+            await sending.WaitAsync(_options.StreamSendTimeout);
+        }
+        catch (Exception exception)
+        {
+            // Silos notice the missing positions (the next event's gap, or their periodic head check) and read them from this grain.
+            LogStreamSendFailed(exception, Topic, events[0].Id, events.Count);
+        }
+    }
+
+    public async Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+
+        // Before telling a client its position is unknown or of another epoch: is the log ahead of this copy (an
+        // activation that missed what another one stored)? Asked only then, which a well-behaved client never causes.
+        if (from.After is { } asked && _copy.IsBeyond(asked)
+            && await _log.GetLastAsync(Topic, cancellationToken) is { } last && _copy.IsBehind(last))
+        {
+            await CatchUpBeforeReadAsync(cancellationToken);
+        }
+
+        return _copy.Read(from, maxEvents, maxBytes, _time.GetUtcNow());
+    }
+
+    /// <summary>Reads the log again before a read, under this activation's lease; when another activation holds the topic, the read fails "retry".</summary>
+    private async Task CatchUpBeforeReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OpenAsync(renew: true, cancellationToken);
+        }
+        catch (TopicLogFencedException exception)
+        {
+            StepDown([], exception);
+            throw new TopicLogUnavailableException($"Topic {Topic} has moved to another activation; retry.", exception);
+        }
+    }
+
+    public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default) => Task.FromResult(_copy.Head);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Topic {Topic} activated at {Head}")]
     private partial void LogActivated(string topic, EventPosition head);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not reload from the log; the next publish retries")]
-    private partial void LogReloadFailed(Exception exception, string topic);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: the log holds more than this copy (at {Head}); reading the topic from its log again")]
+    private partial void LogReloading(string topic, EventPosition head);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: expected to store {Expected} but the log gave {Actual}; reloading the topic from its log")]
-    private partial void LogReloading(string topic, EventPosition expected, EventPosition actual);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not read the log again; retrying")]
+    private partial void LogCatchUpFailed(Exception exception, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: event {EventId} is stored but could not be sent on the stream; subscribers will read it from the grain")]
-    private partial void LogStreamSendFailed(Exception exception, string topic, string eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: another activation has taken the topic over; this one stops")]
+    private partial void LogFenced(string topic);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Topic {Topic}: storing publishes failed unexpectedly")]
+    private partial void LogCommitFailed(Exception exception, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: events from {EventId} ({Count}) are stored but could not be sent on the stream; subscribers will read them from the grain")]
+    private partial void LogStreamSendFailed(Exception exception, string topic, string eventId, int count);
 }

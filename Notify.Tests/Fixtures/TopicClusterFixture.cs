@@ -18,6 +18,17 @@ public sealed class TopicClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Loses a topic's history the way restarting the silos would: forgotten by every silo's log, its grain gone.</summary>
+    public async Task LoseHistoryAsync(string topic)
+    {
+        foreach (var silo in Cluster.Silos.Cast<InProcessSiloHandle>())
+        {
+            ((MemoryTopicLog)silo.SiloHost.Services.GetRequiredService<ITopicLog>()).Forget(topic);
+        }
+
+        await Client.GetGrain<ITopicGrain>(topic).AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+    }
+
     /// <summary>Moves the clock of every silo of this cluster (each has its own, all starting at the same instant).</summary>
     public void AdvanceClock(TimeSpan by)
     {

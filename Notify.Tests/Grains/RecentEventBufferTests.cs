@@ -1,6 +1,5 @@
 using System.Text;
 using Notify.Grains.Events;
-using Notify.Grains.Topics;
 
 namespace Notify.Tests.Grains;
 

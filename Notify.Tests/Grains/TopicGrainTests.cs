@@ -41,6 +41,19 @@ public class TopicGrainTests(TopicClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Publish_ConcurrentRetriesWithOneIdempotencyKey_StoreOneEvent_AndAllGetItsPosition()
+    {
+        var topic = NewTopic();
+        await topic.PublishAsync(Request("before"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => topic.PublishAsync(Request("charge", key: "payment-9"))));
+
+        Assert.Single(results.Select(r => r.Position).Distinct());
+        Assert.Single(results, r => !r.Replayed);
+        Assert.Equal(2, (await topic.ReadAsync(ResumeFrom.Earliest, 100, 1_000_000)).Events.Count);
+    }
+
+    [Fact]
     public async Task Read_AfterAPosition_ReturnsTheEventsAfterIt_InOrder_WithData()
     {
         var topic = NewTopic();

@@ -10,7 +10,6 @@ using Notify.Grains.Events;
 using Notify.Grains.Reads;
 using Notify.Grains.Topics;
 using Notify.Tests.Fixtures;
-using Orleans.Core.Internal;
 
 namespace Notify.Tests.Subscriptions;
 
@@ -183,7 +182,7 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
         await ReadTextAsync(pipe.Reader, "retry: 3000\n\n");
 
         // The topic's history is lost; the fan-out was behind this subscription when it noticed.
-        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await fixture.LoseHistoryAsync(topic);
         var oldEpoch = positions[0].Epoch;
         EventPosition head = default;
         await Eventually.TrueAsync(async () => (head = await grain.GetHeadAsync()).Epoch != oldEpoch, "the topic grain has a new epoch");

@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using Notify.Grains.Storage;
 using Notify.Grains.Topics;
 using Notify.Tests.Fixtures;
 using Orleans.Core.Internal;
@@ -28,6 +29,7 @@ public sealed class EpochTests(NotifyApp app) : IDisposable
     private async Task<string> LoseHistoryAsync(string topic, string oldEpoch)
     {
         var grain = app.GetService<IClusterClient>().GetGrain<ITopicGrain>(topic);
+        ((MemoryTopicLog)app.GetService<ITopicLog>()).Forget(topic);
         await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         string epoch = oldEpoch;
         await Eventually.TrueAsync(async () => (epoch = (await grain.GetHeadAsync()).Epoch) != oldEpoch, "the topic grain has a new epoch");

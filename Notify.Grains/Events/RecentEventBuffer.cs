@@ -1,6 +1,4 @@
-using Notify.Grains.Events;
-
-namespace Notify.Grains.Topics;
+namespace Notify.Grains.Events;
 
 /// <summary>
 /// A topic's recent events, oldest first, bounded by count, age and bytes.

@@ -1,8 +1,8 @@
 using Notify.Grains.Events;
-using Notify.Grains.Topics;
+using Notify.Grains.Storage;
 
 
-namespace Notify.Tests.Grains;
+namespace Notify.Tests.Storage;
 
 public class IdempotencyKeysTests
 {

@@ -1,6 +1,6 @@
 using Notify.Grains.Events;
 
-namespace Notify.Grains.Topics;
+namespace Notify.Grains.Storage;
 
 /// <summary>
 /// The idempotency keys a topic has seen recently and the positions their publishes got,
