@@ -82,6 +82,16 @@ internal static class Scenarios
         Duration = TimeSpan.FromSeconds(30),
     };
 
+    public static readonly Scenario HotPublish = new()
+    {
+        Name = "hotpublish",
+        Description = "1 topic × 10 subscribers, 16 publishes in flight, as fast as possible (publishes/s on one topic)",
+        Subscribers = 10,
+        Topics = 1,
+        InFlight = 16,
+        Duration = TimeSpan.FromSeconds(20),
+    };
+
     public static readonly Scenario Resume = new()
     {
         Name = "resume",
@@ -104,7 +114,7 @@ internal static class Scenarios
         Duration = TimeSpan.FromSeconds(10),
     };
 
-    public static IReadOnlyList<Scenario> All { get; } = [Fanout, BigFanout, ManyTopics, Resume, IdleConnections];
+    public static IReadOnlyList<Scenario> All { get; } = [Fanout, BigFanout, ManyTopics, HotPublish, Resume, IdleConnections];
 
     /// <summary>The warm-up run that precedes <paramref name="scenario"/>: the same traffic on fewer connections.</summary>
     public static Scenario WarmupFor(Scenario scenario) => scenario with

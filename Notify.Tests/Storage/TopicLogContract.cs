@@ -155,10 +155,14 @@ public abstract class TopicLogContract
         var lease = (await Log.OpenAsync(topic, T0)).Lease;
         var first = await AppendAsync(lease, Entry("pay", key: "k"));
 
-        var later = await AppendAsync(lease, Entry("pay", key: "k"), T0 + Options.IdempotencyWindow + TimeSpan.FromSeconds(1));
+        var afterWindow = T0 + Options.IdempotencyWindow + TimeSpan.FromSeconds(1);
+        var later = await AppendAsync(lease, Entry("pay", key: "k"), afterWindow);
+        var retryOfLater = await AppendAsync(lease, Entry("pay", key: "k"), afterWindow);
 
         Assert.False(later.Replayed);
         Assert.Equal(first.Position.Next, later.Position);
+        Assert.True(retryOfLater.Replayed); // the key now names the later publish
+        Assert.Equal(later.Position, retryOfLater.Position);
     }
 
     [Fact]
