@@ -48,17 +48,18 @@ internal static class BenchmarksDocument
             .AppendLine("## How to reproduce")
             .AppendLine()
             .AppendLine("```bash")
-            .AppendLine("sudo apt-get install -y nginx-light libnginx-mod-nchan   # the peer")
+            .AppendLine("sudo apt-get install -y nginx-light libnginx-mod-nchan redis-server   # the peers")
             .AppendLine(Invariant, $"dotnet run --project Notify.Bench -c Release -- suite --rounds {rounds}{(settings.Duration is { } d ? $" --duration {d}" : "")}{(settings.Scenarios is { } s ? $" --scenarios {s}" : "")}")
             .AppendLine("```")
             .AppendLine()
             .AppendLine("Each scenario runs against freshly started servers: **Notify (1 silo)** is Notify.Api in its single-silo embedded mode (Release build, in-memory topics, default settings); " +
                 "**Notify cluster** is what the AppHost runs: Garnet (AOF, commit-wait) as the store, three silos clustered through it with durable topics, and Notify.Gateway in front, every process counted in the server's CPU and memory; " +
-                "**nchan** is nginx + nchan from `Notify.Bench/Peers/nchan.conf` (2 workers, `nchan_message_buffer_length 1000`, memory storage). " +
-                "The targets are for Notify's single silo; why the cluster delivers less on this machine is in [performance.md](performance.md#the-three-silo-cluster-behind-the-gateway). " +
+                "**nchan** is nginx + nchan from `Notify.Bench/Peers/nchan.conf` (2 workers, `nchan_message_buffer_length 1000`, memory storage); " +
+                "**nchan + Redis** is the same with Redis storage (Debian's `redis-server`, `appendonly yes`, `appendfsync always`: a publish is answered once it is on disk, as Notify's cluster answers once its store has it), the durable peer the cluster is compared with. " +
+                "Why the cluster delivers less than one silo on this machine is in [performance.md](performance.md#the-three-silo-cluster-behind-the-gateway). " +
                 "The hubs take turns going first in each round. **The load generator and the server share this machine's cores**: every row reports both sides' CPU, and a hub that needs less CPU leaves more to the generator. " +
                 "Latency is publish → receive, measured by the generator on one clock; subscribers are raw-socket EventSource clients that reconnect with `Last-Event-ID`. " +
-                "Figures are the median over rounds with [min – max]; a ratio is Notify ÷ nchan per round (median [min – max]): above 1 is better for deliveries/s, below 1 is better for latency, CPU and memory.")
+                "Figures are the median over rounds with [min – max]; a ratio is Notify ÷ the peer per round (median [min – max]): above 1 is better for deliveries/s, below 1 is better for latency, CPU and memory.")
             .AppendLine()
             .AppendLine("## Machine")
             .AppendLine()
@@ -81,7 +82,6 @@ internal static class BenchmarksDocument
         foreach (var scenario in scenarios)
         {
             var ofScenario = runs.Where(r => r.Result.Scenario == scenario.Name).ToList();
-            var nchan = Of(ofScenario, "nchan");
             var first = ofScenario.FirstOrDefault()?.Result;
             md.AppendLine()
                 .AppendLine(Invariant, $"## {scenario.Name}: {scenario.Description}")
@@ -104,11 +104,11 @@ internal static class BenchmarksDocument
                 }
 
                 var cells = hubs.Select(h => Cell(Of(ofScenario, h), measure))
-                    .Concat(RatioHubs(hubs).Select(h => Ratio(Of(ofScenario, h), nchan, measure)));
+                    .Concat(Ratios(hubs).Select(pair => Ratio(Of(ofScenario, pair.Hub), Of(ofScenario, pair.Peer), measure)));
                 md.AppendLine(Invariant, $"| {measure.Name} | {string.Join(" | ", cells)} |");
             }
 
-            var blank = string.Concat(RatioHubs(hubs).Select(_ => " |"));
+            var blank = string.Concat(Ratios(hubs).Select(_ => " |"));
             md.AppendLine(Invariant, $"| Missing / duplicates / out of order (all rounds) | {string.Join(" | ", hubs.Select(h => Errors(Of(ofScenario, h))))} |{blank}");
             md.AppendLine(Invariant, $"| Resets / lagged / unexpected closes (all rounds) | {string.Join(" | ", hubs.Select(h => Signals(Of(ofScenario, h))))} |{blank}");
             if (scenario.DropFraction > 0)
@@ -144,25 +144,29 @@ internal static class BenchmarksDocument
         ["bigfanout"] = ("see how to read the comparison", "performance.md#reading-the-comparison-fairly"),
     };
 
-    private static readonly string[] HubOrder = ["notify", "cluster", "nchan"];
+    private static readonly string[] HubOrder = ["notify", "cluster", "nchan", "nchan-redis"];
 
     private static readonly Dictionary<string, string> HubTitles = new(StringComparer.Ordinal)
     {
         ["notify"] = "Notify (1 silo)",
         ["cluster"] = "Notify cluster (3 silos + gateway + store)",
         ["nchan"] = "nchan",
+        ["nchan-redis"] = "nchan + Redis",
     };
+
+    /// <summary>The ratios shown: each Notify shape against nchan, and the durable cluster against the durable peer.</summary>
+    private static readonly (string Hub, string Peer)[] RatioPairs = [("notify", "nchan"), ("cluster", "nchan"), ("cluster", "nchan-redis")];
 
     private static List<SuiteRun> Of(List<SuiteRun> runs, string hub) => runs.Where(r => r.Result.Target == hub).ToList();
 
-    private static IEnumerable<string> RatioHubs(IReadOnlyList<string> hubs) =>
-        hubs.Contains("nchan") ? hubs.Where(h => h != "nchan") : [];
+    private static IEnumerable<(string Hub, string Peer)> Ratios(IReadOnlyList<string> hubs) =>
+        RatioPairs.Where(pair => hubs.Contains(pair.Hub) && hubs.Contains(pair.Peer));
 
     private static string Header(IReadOnlyList<string> hubs) =>
-        "| Measure | " + string.Join(" | ", hubs.Select(h => HubTitles[h]).Concat(RatioHubs(hubs).Select(h => $"{HubTitles[h]} / nchan"))) + " |";
+        "| Measure | " + string.Join(" | ", hubs.Select(h => HubTitles[h]).Concat(Ratios(hubs).Select(pair => $"{HubTitles[pair.Hub]} / {HubTitles[pair.Peer]}"))) + " |";
 
     private static string Rule(IReadOnlyList<string> hubs) =>
-        "|---|" + string.Concat(hubs.Concat(RatioHubs(hubs)).Select(_ => "---:|"));
+        "|---|" + string.Concat(hubs.Select(_ => "---:|").Concat(Ratios(hubs).Select(_ => "---:|")));
 
     private static string Cell(List<SuiteRun> runs, Measure measure)
     {

@@ -6,27 +6,35 @@ namespace Notify.Bench.Suite;
 /// <summary>
 /// The peer: nginx with the nchan module (Debian's <c>nginx-light</c> and <c>libnginx-mod-nchan</c>), from
 /// <c>Peers/nchan.conf</c> rendered into a scratch directory, run in the foreground and stopped by its master's id.
+/// Durable, it keeps messages in Debian's <c>redis-server</c> with <c>appendonly yes</c> and <c>appendfsync always</c>
+/// (a publish is answered once Redis has it on disk, as Notify's are by its store), started and stopped by its id too.
 /// </summary>
-internal sealed class NchanHub : IHub
+internal sealed class NchanHub(bool durable) : IHub
 {
     private const string Nginx = "/usr/sbin/nginx";
+    private const string RedisServer = "/usr/bin/redis-server";
     private readonly int _port = FreePort.Next();
+    private readonly int _redisPort = FreePort.Next();
     private readonly string _directory = Directory.CreateTempSubdirectory("notify-bench-nchan-").FullName;
     private ChildProcess? _server;
+    private ChildProcess? _redis;
 
-    public string Name => "nchan";
+    public string Name => durable ? "nchan-redis" : "nchan";
 
     public Uri TopicsUrl => new($"http://127.0.0.1:{_port}/topics");
 
-    public IReadOnlyList<int> ProcessIds => _server is { } server ? [server.ProcessId] : [];
-
-    public static bool IsInstalled => File.Exists(Nginx);
+    public IReadOnlyList<int> ProcessIds => [.. new[] { _server, _redis }.OfType<ChildProcess>().Select(p => p.ProcessId)];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!IsInstalled)
+        if (!File.Exists(Nginx) || (durable && !File.Exists(RedisServer)))
         {
-            throw new InvalidOperationException("nginx is not installed: apt-get install nginx-light libnginx-mod-nchan");
+            throw new InvalidOperationException("nginx or redis-server is not installed: apt-get install nginx-light libnginx-mod-nchan redis-server");
+        }
+
+        if (durable)
+        {
+            await StartRedisAsync(cancellationToken);
         }
 
         var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Peers", "nchan.conf"), cancellationToken);
@@ -34,7 +42,9 @@ internal sealed class NchanHub : IHub
         await File.WriteAllTextAsync(
             config,
             template.Replace("{{PORT}}", _port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{{DIR}}", _directory, StringComparison.Ordinal),
+                .Replace("{{DIR}}", _directory, StringComparison.Ordinal)
+                .Replace("{{REDIS_UPSTREAM}}", durable ? $"    upstream notify_redis {{ nchan_redis_server redis://127.0.0.1:{_redisPort}; }}" : "", StringComparison.Ordinal)
+                .Replace("{{REDIS_PASS}}", durable ? "            nchan_redis_pass notify_redis;" : "", StringComparison.Ordinal),
             cancellationToken);
 
         _server = ChildProcess.Start("nginx", new ProcessStartInfo(Nginx)
@@ -48,15 +58,40 @@ internal sealed class NchanHub : IHub
     {
         try
         {
-            if (_server is not null)
+            foreach (var process in new[] { _server, _redis }.OfType<ChildProcess>())
             {
-                await _server.StopAsync();
-                await _server.DisposeAsync();
+                await process.StopAsync();
+                await process.DisposeAsync();
             }
         }
         finally
         {
             Directory.Delete(_directory, recursive: true);
         }
+    }
+
+    private async Task StartRedisAsync(CancellationToken cancellationToken)
+    {
+        _redis = ChildProcess.Start("redis-server", new ProcessStartInfo(RedisServer)
+        {
+            ArgumentList =
+            {
+                "--port", _redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
+                "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "no",
+            },
+        });
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, _redisPort, cancellationToken);
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return !_redis.HasExited ? false : throw new InvalidOperationException($"redis-server exited:\n{_redis.RecentOutput}");
+            }
+        }, $"redis-server listens on {_redisPort}", TimeSpan.FromSeconds(20));
     }
 }

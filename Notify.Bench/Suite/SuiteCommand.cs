@@ -75,7 +75,8 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
         await using IHub hub = hubName switch
         {
             "notify" => new NotifyHub(),
-            "nchan" => new NchanHub(),
+            "nchan" => new NchanHub(durable: false),
+            "nchan-redis" => new NchanHub(durable: true),
             "cluster" => new ClusterHub(),
             _ => throw new ArgumentException($"No hub named {hubName}."),
         };

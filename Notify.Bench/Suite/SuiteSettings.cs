@@ -15,8 +15,8 @@ internal sealed class SuiteSettings : CommandSettings
     public string? Scenarios { get; init; }
 
     [CommandOption("--hubs <NAMES>")]
-    [Description("Comma-separated: notify (one silo), nchan, cluster (3 silos, store, gateway). Default: notify,nchan,cluster")]
-    public string Hubs { get; init; } = "notify,nchan,cluster";
+    [Description("Comma-separated: notify (one silo), cluster (3 silos, store, gateway), nchan (memory), nchan-redis (Redis storage, appendfsync always). Default: all four")]
+    public string Hubs { get; init; } = "notify,cluster,nchan,nchan-redis";
 
     [CommandOption("--duration <SECONDS>")]
     [Description("Overrides every scenario's duration (for a quick look; the document states it)")]

@@ -3,7 +3,7 @@ using Notify.Bench.Report;
 
 namespace Notify.Bench.Suite;
 
-/// <summary>The performance targets of issue 5, checked against a suite's medians.</summary>
+/// <summary>The performance targets (one silo against nchan; the cluster against one silo and the durable peer), checked against a suite's medians.</summary>
 internal static class Targets
 {
     public static IEnumerable<(string Target, string Measured, bool Met)> Evaluate(IReadOnlyList<SuiteRun> runs)
@@ -50,11 +50,48 @@ internal static class Targets
             yield return ("resume: every resumed subscriber complete", string.Create(CultureInfo.InvariantCulture, $"{complete:N0} of {dropped:N0}"), dropped > 0 && complete == dropped);
         }
 
+        foreach (var target in ClusterTargets(runs))
+        {
+            yield return target;
+        }
+
         var notifyRuns = runs.Where(r => r.Result.Target == "notify").Select(r => r.Result).ToList();
         yield return (
             "every scenario: 0 missing, 0 duplicates, 0 out of order",
             string.Create(CultureInfo.InvariantCulture, $"{notifyRuns.Sum(r => r.Missing):N0} / {notifyRuns.Sum(r => r.Duplicates):N0} / {notifyRuns.Sum(r => r.OutOfOrder):N0} over {notifyRuns.Count} runs"),
             notifyRuns.All(r => r.Missing == 0 && r.Duplicates == 0 && r.OutOfOrder == 0));
+    }
+
+    /// <summary>The cluster (3 silos, gateway, durable store): against one silo, and against the durable peer.</summary>
+    private static IEnumerable<(string Target, string Measured, bool Met)> ClusterTargets(IReadOnlyList<SuiteRun> runs)
+    {
+        if (Of(runs, "hotpublish", "cluster") is { Count: > 0 } hot)
+        {
+            var cluster = Median(hot.Select(r => r.PublishedPerSecond));
+            if (Of(runs, "hotpublish", "notify") is { Count: > 0 } single)
+            {
+                var ratio = cluster / Math.Max(Median(single.Select(r => r.PublishedPerSecond)), 1);
+                yield return ("hotpublish: cluster publishes/s ≥ 0.5 × one silo's", string.Create(CultureInfo.InvariantCulture, $"{cluster:N0}/s, ratio {ratio:0.00}"), ratio >= 0.5);
+            }
+
+            if (Of(runs, "hotpublish", "nchan-redis") is { Count: > 0 } peer)
+            {
+                var ratio = cluster / Math.Max(Median(peer.Select(r => r.PublishedPerSecond)), 1);
+                yield return ("hotpublish: cluster publishes/s ≥ nchan + Redis's", string.Create(CultureInfo.InvariantCulture, $"{cluster:N0}/s, ratio {ratio:0.00}"), ratio >= 1.0);
+            }
+        }
+
+        if (Of(runs, "resume", "cluster") is { Count: > 0 } resume)
+        {
+            var p50 = Median(resume.Select(r => r.LatencyMs.P50));
+            yield return ("resume: cluster p50 ≤ 5 ms", string.Create(CultureInfo.InvariantCulture, $"{p50:0.00} ms{Over(p50, 5)}"), p50 <= 5);
+        }
+
+        if (Of(runs, "fanout", "cluster") is { Count: > 0 } fanout && Of(runs, "fanout", "notify") is { Count: > 0 } one)
+        {
+            var ratio = Median(fanout.Select(r => r.DeliveriesPerSecond)) / Math.Max(Median(one.Select(r => r.DeliveriesPerSecond)), 1);
+            yield return ("fanout: cluster deliveries/s ≥ 0.5 × one silo's", string.Create(CultureInfo.InvariantCulture, $"ratio {ratio:0.00}"), ratio >= 0.5);
+        }
     }
 
     /// <summary>By how much a figure exceeds its limit, when it does.</summary>
