@@ -10,6 +10,7 @@ var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..
 var siloCount = builder.Configuration.GetValue("Notify:Silos", 3);
 var gatewayPort = builder.Configuration.GetValue("Notify:GatewayPort", 8080);
 var storeDirectory = builder.Configuration["Notify:StoreDirectory"] ?? Path.Combine(".notify", "store");
+const string LoadBalancerEndpoint = "lb";
 
 // Garnet keeps Orleans' membership, stream pub-sub state and the topics. Its data survives restarts.
 var store = builder.AddGarnet("store", repositoryRoot, storeDirectory)
@@ -22,19 +23,7 @@ var cluster = builder.AddOrleans("notify-cluster")
 
 // N named silos rather than replicas: the load balancer must see, and health-check, every silo's own
 // endpoint, and the dashboard can stop and start each one.
-var silos = Enumerable.Range(1, siloCount)
-    .Select(i => builder.AddProject<Projects.Notify_Api>($"silo-{i}", launchProfileName: null)
-        // Not behind the orchestrator's proxy: it accepts connections for a silo that is dead or frozen and holds
-        // them, so requests the gateway sent there waited minutes instead of failing at once. (Silos reach each other
-        // on the Orleans ports they advertise, never through the proxy.)
-        .WithHttpEndpoint(name: "http", isProxied: false)
-        .WithReference(cluster)
-        .WithReference(store)
-        .WaitFor(store)
-        // Otherwise a silo may advertise another of the machine's addresses.
-        .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
-        .WithHttpHealthCheck("/health"))
-    .ToList();
+var silos = Enumerable.Range(1, siloCount).Select(i => AddSilo($"silo-{i}")).ToList();
 
 var gateway = builder.AddProject<Projects.Notify_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: gatewayPort, name: "http", isProxied: false)
@@ -42,8 +31,34 @@ var gateway = builder.AddProject<Projects.Notify_Gateway>("gateway", launchProfi
     .WithHttpHealthCheck("/health");
 foreach (var silo in silos)
 {
+    // The gateway reaches each silo on its load-balancer endpoint (HTTP/2 without TLS).
     gateway.WithReference(silo)
-        .WithEnvironment($"ReverseProxy__Clusters__silos__Destinations__{silo.Resource.Name}__Address", $"http://{silo.Resource.Name}");
+        .WithEnvironment($"ReverseProxy__Clusters__silos__Destinations__{silo.Resource.Name}__Address", $"http://_{LoadBalancerEndpoint}.{silo.Resource.Name}");
 }
 
 builder.Build().Run();
+
+IResourceBuilder<ProjectResource> AddSilo(string name)
+{
+    var silo = builder.AddProject<Projects.Notify_Api>(name, launchProfileName: null)
+        // Not behind the orchestrator's proxy: it accepts connections for a silo that is dead or frozen and holds
+        // them, so requests the gateway sent there waited minutes instead of failing at once. (Silos reach each other
+        // on the Orleans ports they advertise, never through the proxy.)
+        .WithHttpEndpoint(name: "http", isProxied: false)
+        .WithHttpEndpoint(name: LoadBalancerEndpoint, isProxied: false)
+        .WithEndpoint(LoadBalancerEndpoint, endpoint => endpoint.Transport = "http2")
+        .WithReference(cluster)
+        .WithReference(store)
+        .WaitFor(store)
+        // Otherwise a silo may advertise another of the machine's addresses.
+        .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
+        .WithHttpHealthCheck("/health");
+
+    // Kestrel's endpoints, named: the public one, and the load balancer's, which speaks only HTTP/2 (Kestrel speaks HTTP/2
+    // without TLS only on an endpoint that speaks nothing else). Through it, thousands of streams share a few connections.
+    return silo
+        .WithEndpointsInEnvironment(_ => false)
+        .WithEnvironment("Kestrel__Endpoints__Public__Url", silo.GetEndpoint("http"))
+        .WithEnvironment("Kestrel__Endpoints__LoadBalancer__Url", silo.GetEndpoint(LoadBalancerEndpoint))
+        .WithEnvironment("Kestrel__Endpoints__LoadBalancer__Protocols", "Http2");
+}

@@ -7,13 +7,16 @@ namespace Notify.Testing;
 public static class SiloEnvironment
 {
     /// <summary>
-    /// A silo serving HTTP on <paramref name="httpPort"/> and Orleans on <paramref name="siloPort"/>, clustered through
+    /// A silo serving HTTP on <paramref name="httpPort"/>, HTTP/2 without TLS for the load balancer on
+    /// <paramref name="loadBalancerPort"/>, and Orleans on <paramref name="siloPort"/>, clustered through
     /// the store at <paramref name="store"/> (membership, stream pub-sub state, topics) with the others of
     /// <paramref name="clusterId"/>, as the AppHost gives it.
     /// </summary>
-    public static Dictionary<string, string> For(int httpPort, int siloPort, string store, string clusterId, string serviceId) => new()
+    public static Dictionary<string, string> For(int httpPort, int loadBalancerPort, int siloPort, string store, string clusterId, string serviceId) => new()
     {
-        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+        ["Kestrel__Endpoints__Public__Url"] = $"http://127.0.0.1:{httpPort}",
+        ["Kestrel__Endpoints__LoadBalancer__Url"] = $"http://127.0.0.1:{loadBalancerPort}",
+        ["Kestrel__Endpoints__LoadBalancer__Protocols"] = "Http2",
         ["ConnectionStrings__store"] = store,
         ["Orleans__ClusterId"] = clusterId,
         ["Orleans__ServiceId"] = serviceId,

@@ -8,7 +8,8 @@ namespace Notify.Bench.Load;
 /// Runs one scenario against one hub: connects the subscribers, publishes, optionally drops and resumes
 /// some subscribers, waits for every acknowledged event to arrive, and counts what went wrong.
 /// </summary>
-internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string target, ProcessSampler server, IRunProgress progress)
+internal sealed class ScenarioRunner(
+    Scenario scenario, Uri baseUrl, string target, ProcessSampler server, IRunProgress progress, ProcessSampler? loadBalancer = null)
 {
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -64,6 +65,7 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
         using var publisher = new Publisher(lanes, metrics, scenario.InFlight, scenario.EventSize);
 
         var memoryBefore = server.IsEmpty ? (ProcessSample?)null : server.Sample();
+        var loadBalancerBefore = loadBalancer?.Sample();
         using var stopSubscribers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<Task>(subscribers.Length);
         var connectTimer = Stopwatch.StartNew();
@@ -83,6 +85,7 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
         try
         {
             var memoryConnected = server.IsEmpty ? (ProcessSample?)null : await SettledSampleAsync(cancellationToken);
+            var loadBalancerConnected = loadBalancer?.Sample();
 
             long primed = 0;
             long primedEvents = 0;
@@ -180,6 +183,9 @@ internal sealed class ScenarioRunner(Scenario scenario, Uri baseUrl, string targ
                 ServerMemoryConnectedBytes = memoryConnected?.ResidentBytes,
                 ServerMemoryPerConnectionBytes = memoryBefore is { } before && memoryConnected is { } after && connected > 0
                     ? (after.ResidentBytes - before.ResidentBytes) / connected
+                    : null,
+                LoadBalancerMemoryPerConnectionBytes = loadBalancerBefore is { } lbBefore && loadBalancerConnected is { } lbAfter && connected > 0
+                    ? (lbAfter.ResidentBytes - lbBefore.ResidentBytes) / connected
                     : null,
             };
         }

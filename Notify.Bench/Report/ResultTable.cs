@@ -44,6 +44,10 @@ internal static class ResultRows
         {
             yield return ("Server memory (PSS) before / connected", $"{Mib(r.ServerMemoryBeforeBytes ?? 0)} / {Mib(memory)} MiB");
             yield return ("Server memory per connection", $"{r.ServerMemoryPerConnectionBytes / 1024.0:0.0} KiB");
+            if (r.LoadBalancerMemoryPerConnectionBytes is { } loadBalancer)
+            {
+                yield return ("Load balancer memory per connection", $"{loadBalancer / 1024.0:0.0} KiB");
+            }
         }
     }
 

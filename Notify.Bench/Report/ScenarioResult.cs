@@ -52,6 +52,9 @@ internal sealed record ScenarioResult
     public long? ServerMemoryConnectedBytes { get; init; }
     public long? ServerMemoryPerConnectionBytes { get; init; }
 
+    /// <summary>For a hub behind a load balancer: the load balancer's own share of <see cref="ServerMemoryPerConnectionBytes"/>.</summary>
+    public long? LoadBalancerMemoryPerConnectionBytes { get; init; }
+
     /// <summary>True when every acknowledged event reached every subscriber of its topic once and in order.</summary>
     public bool Correct => Missing == 0 && Duplicates == 0 && OutOfOrder == 0 && Malformed == 0 && Connected == Subscribers;
 }

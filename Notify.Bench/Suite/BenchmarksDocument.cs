@@ -29,6 +29,7 @@ internal static class BenchmarksDocument
         new("Server CPU % (of one core)", r => r.ServerCpuPercent, "0", false),
         new("Bench CPU % (of one core)", r => r.BenchCpuPercent, "0", false),
         new("Server memory per connection KiB", r => r.ServerMemoryPerConnectionBytes / 1024.0, "0.0", false),
+        new("… of it the load balancer's KiB", r => r.LoadBalancerMemoryPerConnectionBytes / 1024.0, "0.0", false),
     ];
 
     public static string Render(

@@ -14,11 +14,6 @@ internal sealed class ClusterHub : IHub
 {
     private const int SiloCount = 3;
 
-    /// <summary>Scenarios with more subscribers are not run against the cluster on this machine.</summary>
-    public const int MaxSubscribers = 5_000;
-
-    public const string WhyNotMoreSubscribers =
-        "not run: the gateway holds two sockets per subscriber, and this machine caps a process at 20,000 descriptors (the hard limit cannot be raised here)";
     private readonly string _clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _storeDirectory = Directory.CreateTempSubdirectory("notify-bench-store-").FullName;
     private readonly int _storePort = FreePort.Next();
@@ -31,15 +26,17 @@ internal sealed class ClusterHub : IHub
 
     public IReadOnlyList<int> ProcessIds => [.. _processes.Select(p => p.ProcessId)];
 
+    public int? LoadBalancerProcessId => _processes.FirstOrDefault(p => p.Name == "gateway")?.ProcessId;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var store = Start(ChildProcess.Start("garnet", GarnetTool.StartInfo(_storePort, _storeDirectory, memory: "1g", index: "64m")));
         await WaitForPortAsync(_storePort, store, cancellationToken);
 
-        var siloPorts = Enumerable.Range(0, SiloCount).Select(_ => FreePort.Next()).ToList();
-        foreach (var (port, index) in siloPorts.Select((p, i) => (p, i)))
+        var siloPorts = Enumerable.Range(0, SiloCount).Select(_ => (Http: FreePort.Next(), LoadBalancer: FreePort.Next())).ToList();
+        foreach (var ((port, loadBalancerPort), index) in siloPorts.Select((p, i) => (p, i)))
         {
-            var environment = SiloEnvironment.For(port, FreePort.Next(), $"127.0.0.1:{_storePort}", _clusterId, "notify-bench");
+            var environment = SiloEnvironment.For(port, loadBalancerPort, FreePort.Next(), $"127.0.0.1:{_storePort}", _clusterId, "notify-bench");
             environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             var silo = Start(ChildProcess.StartProgram($"silo-{index + 1}", "Notify.Api", environment));
             await silo.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(90), cancellationToken);
@@ -51,9 +48,9 @@ internal sealed class ClusterHub : IHub
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        foreach (var (port, index) in siloPorts.Select((p, i) => (p, i)))
+        foreach (var ((_, loadBalancerPort), index) in siloPorts.Select((p, i) => (p, i)))
         {
-            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{index + 1}__Address"] = $"http://127.0.0.1:{port}/";
+            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{index + 1}__Address"] = $"http://127.0.0.1:{loadBalancerPort}/";
         }
 
         var gateway = Start(ChildProcess.StartProgram("gateway", "Notify.Gateway", gatewayEnvironment));

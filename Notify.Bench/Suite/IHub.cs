@@ -12,5 +12,8 @@ internal interface IHub : IAsyncDisposable
     /// <summary>The processes whose CPU and memory are the hub's (their children included).</summary>
     IReadOnlyList<int> ProcessIds { get; }
 
+    /// <summary>The load balancer's process, whose memory is also reported alone; null for a hub without one.</summary>
+    int? LoadBalancerProcessId => null;
+
     Task StartAsync(CancellationToken cancellationToken);
 }

@@ -19,8 +19,6 @@ internal sealed record SavedSuite(
     List<Scenario> Scenarios,
     int Rounds)
 {
-    public static bool IsSkipped(string hub, Scenario scenario) => hub == "cluster" && scenario.Subscribers > ClusterHub.MaxSubscribers;
-
     public static void SaveFailure(string directory, SuiteFailure failure)
     {
         Directory.CreateDirectory(directory);
@@ -55,9 +53,7 @@ internal sealed record SavedSuite(
         var scenarios = Notify.Bench.Load.Scenarios.All
             .Where(s => runs.Any(r => r.Result.Scenario == s.Name) || failures.Any(f => f.Item2 == s.Name))
             .ToList();
-        var skipped = scenarios
-            .SelectMany(s => hubs.Where(h => IsSkipped(h, s)).Select(h => (s.Name, h, ClusterHub.WhyNotMoreSubscribers)))
-            .ToHashSet();
+        var skipped = new HashSet<(string Scenario, string Hub, string Reason)>();
         var rounds = runs.Select(r => r.Round).Concat(failures.Select(f => f.Item1)).DefaultIfEmpty(0).Max();
         return new SavedSuite(runs, failures, skipped, scenarios, rounds);
     }

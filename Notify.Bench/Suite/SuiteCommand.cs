@@ -44,12 +44,6 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
                 foreach (var hubName in order)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (SavedSuite.IsSkipped(hubName, scenario))
-                    {
-                        skipped.Add((scenario.Name, hubName, ClusterHub.WhyNotMoreSubscribers));
-                        continue;
-                    }
-
                     try
                     {
                         var result = await RunOnFreshHubAsync(hubName, scenario, round, settings, cancellationToken);
@@ -85,7 +79,8 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(label)}[/]");
         await hub.StartAsync(cancellationToken);
         var progress = new ConsoleProgress(label);
-        var result = await new ScenarioRunner(scenario, hub.TopicsUrl, hub.Name, new ProcessSampler(hub.ProcessIds), progress)
+        var loadBalancer = hub.LoadBalancerProcessId is { } id ? new ProcessSampler([id]) : null;
+        var result = await new ScenarioRunner(scenario, hub.TopicsUrl, hub.Name, new ProcessSampler(hub.ProcessIds), progress, loadBalancer)
             .RunAsync(cancellationToken) with { Round = round };
         progress.Done();
         ResultFiles.Write(result, settings.Results);

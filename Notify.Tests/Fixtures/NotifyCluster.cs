@@ -14,7 +14,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string _clusterId = $"notify-tests-{Guid.NewGuid():N}";
-    private readonly List<(ChildProcess Process, int HttpPort, int SiloPort)> _silos = [];
+    private readonly List<(ChildProcess Process, SiloPorts Ports)> _silos = [];
     private ChildProcess _gateway = null!;
 
     public GarnetServer Store { get; } = new();
@@ -25,7 +25,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     public IReadOnlyList<ChildProcess> Silos => [.. _silos.Select(s => s.Process)];
 
     /// <summary>A silo's own address (bypassing the load balancer).</summary>
-    public Uri SiloAddress(int index) => new($"http://127.0.0.1:{_silos[index].HttpPort}/");
+    public Uri SiloAddress(int index) => new($"http://127.0.0.1:{_silos[index].Ports.Http}/");
 
     public HttpClient CreateGatewayClient() => new() { BaseAddress = GatewayAddress, Timeout = TestTimeouts.Request };
 
@@ -36,8 +36,8 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         await Store.StartAsync();
         for (var i = 0; i < SiloCount; i++)
         {
-            var (port, siloPort) = (FreePort.Next(), FreePort.Next());
-            _silos.Add((StartSilo($"silo-{i + 1}", port, siloPort), port, siloPort));
+            var ports = new SiloPorts(FreePort.Next(), FreePort.Next(), FreePort.Next());
+            _silos.Add((StartSilo($"silo-{i + 1}", ports), ports));
         }
 
         for (var i = 0; i < SiloCount; i++)
@@ -53,7 +53,8 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         };
         for (var i = 0; i < SiloCount; i++)
         {
-            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = SiloAddress(i).ToString();
+            // The silo's load-balancer endpoint: HTTP/2 without TLS.
+            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = $"http://127.0.0.1:{_silos[i].Ports.LoadBalancer}/";
         }
 
         _gateway = ChildProcess.StartProgram("gateway", "Notify.Gateway", gatewayEnvironment);
@@ -65,10 +66,10 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     /// <summary>Restarts a stopped silo on its old port; it joins the cluster again.</summary>
     public async Task RestartSiloAsync(int index)
     {
-        var (old, port, siloPort) = _silos[index];
+        var (old, ports) = _silos[index];
         await old.DisposeAsync();
-        var silo = StartSilo(old.Name, port, siloPort);
-        _silos[index] = (silo, port, siloPort);
+        var silo = StartSilo(old.Name, ports);
+        _silos[index] = (silo, ports);
         await silo.WaitUntilHealthyAsync(new Uri(SiloAddress(index), "health"), StartTimeout);
     }
 
@@ -109,7 +110,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     public async Task<int> SiloIndexOfAsync(HttpResponseMessage response)
     {
         var status = await response.Content.ReadFromJsonAsync<SiloReport>();
-        return _silos.FindIndex(s => status!.Address.StartsWith($"S127.0.0.1:{s.SiloPort}:", StringComparison.Ordinal));
+        return _silos.FindIndex(s => status!.Address.StartsWith($"S127.0.0.1:{s.Ports.Silo}:", StringComparison.Ordinal));
     }
 
     /// <summary>The silos' SSE connections on a topic, per silo index.</summary>
@@ -148,7 +149,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
             await _gateway.DisposeAsync();
         }
 
-        foreach (var (silo, _, _) in _silos)
+        foreach (var (silo, _) in _silos)
         {
             await silo.DisposeAsync();
         }
@@ -156,6 +157,9 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         await Store.DisposeAsync();
     }
 
-    private ChildProcess StartSilo(string name, int httpPort, int siloPort) =>
-        ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(httpPort, siloPort, Store.ConnectionString, _clusterId, "notify-tests"));
+    private ChildProcess StartSilo(string name, SiloPorts ports) =>
+        ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(ports.Http, ports.LoadBalancer, ports.Silo, Store.ConnectionString, _clusterId, "notify-tests"));
+
+    /// <summary>A silo's ports: public HTTP, the load balancer's HTTP/2, Orleans.</summary>
+    private sealed record SiloPorts(int Http, int LoadBalancer, int Silo);
 }

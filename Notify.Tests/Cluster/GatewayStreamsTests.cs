@@ -1,0 +1,69 @@
+using System.Net.ServerSentEvents;
+using Notify.Tests.Fixtures;
+
+namespace Notify.Tests.Cluster;
+
+/// <summary>Event streams through the gateway, which carries them to the silos over shared HTTP/2 connections.</summary>
+[Collection(UsesNotifyCluster.Name)]
+public sealed class GatewayStreamsTests(NotifyCluster cluster)
+{
+    [Fact]
+    public async Task ASubscriberThatStopsReading_DoesNotStallTheOthers_OnTheSharedConnections_AndIsCut()
+    {
+        var topic = Publisher.NewTopic("slow-through-gateway");
+        using var http = cluster.CreateGatewayClient();
+        var fast = new List<SseTestClient>();
+        for (var i = 0; i < 9; i++)
+        {
+            fast.Add(await SseTestClient.ConnectAsync(http, topic));
+        }
+
+        // A subscriber that stops reading: its socket to the gateway fills, then its HTTP/2 stream's window, then its queue.
+        using var slowRequest = new HttpRequestMessage(HttpMethod.Get, $"topics/{topic}");
+        slowRequest.Headers.Accept.ParseAdd("text/event-stream");
+        using var slowResponse = await http.SendAsync(slowRequest, HttpCompletionOption.ResponseHeadersRead);
+        await using var slowBody = await slowResponse.Content.ReadAsStreamAsync();
+
+        try
+        {
+            var payload = new string('x', 16 * 1024);
+            var ids = new List<string>();
+            for (var i = 0; i < 1_400; i++)
+            {
+                ids.Add(await http.PublishAsync(topic, payload));
+            }
+
+            // Every other subscriber has everything, wherever it landed, while the slow one was stuck.
+            foreach (var subscriber in fast)
+            {
+                Assert.Equal(ids, (await subscriber.TakeAsync(ids.Count, TimeSpan.FromSeconds(60))).Select(e => e.EventId));
+            }
+
+            // The slow one gets a contiguous prefix, then its stream ends (after notify.lagged when it could still be written).
+            var received = new List<SseItem<string>>();
+            using var readTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await foreach (var item in SseParser.Create(slowBody).EnumerateAsync(readTimeout.Token))
+                {
+                    received.Add(item);
+                }
+            }
+            catch (IOException)
+            {
+                // The connection was cut rather than ended.
+            }
+
+            var events = received.Where(e => e.EventType == "message").ToList();
+            Assert.True(events.Count < ids.Count, "the slow subscriber was cut off");
+            Assert.Equal(ids.Take(events.Count), events.Select(e => e.EventId));
+        }
+        finally
+        {
+            foreach (var subscriber in fast)
+            {
+                await subscriber.DisposeAsync();
+            }
+        }
+    }
+}
