@@ -141,6 +141,18 @@ internal static class BenchmarksDocument
         ["idle: ≤ 10 KiB"] = (
             "the heap dump holds ~12.5 KB of live objects per connection, ~8 KB of them Kestrel's HTTP/1.1 connection and request state, and the rest of the figure is GC headroom",
             "performance.md#memory-per-idle-connection-target--10-kib"),
+        ["hotpublish: cluster"] = (
+            "every publish crosses the gateway (about 2 ms per pass here) and usually a second silo, each batch costs a few committed store writes, and the five processes share the generator's two cores",
+            "performance.md#the-three-silo-cluster-behind-the-gateway"),
+        ["resume: cluster"] = (
+            "at this load the cluster's five processes use about 1.5 of the two cores the generator also needs (gateway 0.5, silos 0.6, store 0.2; one silo alone 0.4), so events wait for a core; each pass through the gateway also costs about 2 ms here",
+            "performance.md#the-three-silo-cluster-behind-the-gateway"),
+        ["idle: cluster"] = (
+            "a heap dump holds about 17.5 KB of live objects per subscriber: the client's Kestrel HTTP/1.1 connection (about 6 KB), YARP's per-request state (about 3 KB), the HTTP/2 stream to the silo (about 1 KB) and pooled 8 KB buffers",
+            "performance.md#the-load-balancer"),
+        ["fanout: cluster"] = (
+            "the gateway copies every delivery from its HTTP/2 stream to the subscriber's socket, using about as much CPU as the three silos together, on the same two cores",
+            "performance.md#the-three-silo-cluster-behind-the-gateway"),
         ["fanout"] = ("see how to read the comparison", "performance.md#reading-the-comparison-fairly"),
         ["bigfanout"] = ("see how to read the comparison", "performance.md#reading-the-comparison-fairly"),
     };

@@ -87,6 +87,12 @@ internal static class Targets
             yield return ("resume: cluster p50 ≤ 5 ms", string.Create(CultureInfo.InvariantCulture, $"{p50:0.00} ms{Over(p50, 5)}"), p50 <= 5);
         }
 
+        if (Of(runs, "idle", "cluster") is { Count: > 0 } idle && idle.Where(r => r.LoadBalancerMemoryPerConnectionBytes is > 0).ToList() is { Count: > 0 } measured)
+        {
+            var perConnection = Median(measured.Select(r => r.LoadBalancerMemoryPerConnectionBytes!.Value / 1024.0));
+            yield return ("idle: cluster ≤ 12 KiB of load-balancer memory per subscriber", string.Create(CultureInfo.InvariantCulture, $"{perConnection:0.0} KiB{Over(perConnection, 12)}, {idle.Min(r => r.Connected):N0} connected"), perConnection <= 12);
+        }
+
         if (Of(runs, "fanout", "cluster") is { Count: > 0 } fanout && Of(runs, "fanout", "notify") is { Count: > 0 } one)
         {
             var ratio = Median(fanout.Select(r => r.DeliveriesPerSecond)) / Math.Max(Median(one.Select(r => r.DeliveriesPerSecond)), 1);

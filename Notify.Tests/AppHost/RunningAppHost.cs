@@ -1,0 +1,68 @@
+extern alias AppHostAssembly;
+
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Notify.Tests.AppHost;
+
+/// <summary>
+/// The whole system as <c>dotnet run --project AppHost</c> starts it (the real orchestrator, store, silos and gateway),
+/// on a free gateway port and a store directory of its own, every resource healthy; stopped and cleaned up on dispose.
+/// </summary>
+internal sealed class RunningAppHost : IAsyncDisposable
+{
+    /// <summary>The silos the AppHost starts by default.</summary>
+    public static readonly string[] Silos = ["silo-1", "silo-2", "silo-3"];
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private readonly DirectoryInfo _storeDirectory;
+
+    private RunningAppHost(DistributedApplication app, DirectoryInfo storeDirectory)
+    {
+        App = app;
+        _storeDirectory = storeDirectory;
+    }
+
+    public DistributedApplication App { get; }
+
+    /// <summary>The load balancer's address.</summary>
+    public Uri Gateway => App.GetEndpoint("gateway", "http");
+
+    public static async Task<RunningAppHost> StartAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var storeDirectory = Directory.CreateTempSubdirectory("notify-apphost-store-");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHostAssembly::Projects.AppHost>(
+            [$"--Notify:GatewayPort={FreePort.Next()}", $"--Notify:StoreDirectory={storeDirectory.FullName}"],
+            timeout.Token);
+        // The orchestrator's health checks fail, as they should, while resources start and stop: not worth printing.
+        builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        var app = await builder.BuildAsync(timeout.Token);
+        var running = new RunningAppHost(app, storeDirectory);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            foreach (var resource in Silos.Prepend("store").Append("gateway"))
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            }
+
+            return running;
+        }
+        catch
+        {
+            await running.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.StopAsync(timeout.Token);
+        await App.DisposeAsync();
+        _storeDirectory.Delete(recursive: true);
+    }
+}
