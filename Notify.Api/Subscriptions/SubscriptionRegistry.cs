@@ -170,7 +170,7 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
                 {
                     foreach (var fanout in Fanouts)
                     {
-                        fanout.CheckSoon();
+                        fanout.SiloLost();
                     }
                 }
 

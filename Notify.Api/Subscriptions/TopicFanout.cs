@@ -29,7 +29,7 @@ namespace Notify.Api.Subscriptions;
 public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisposable
 {
     private readonly ITopicGrain _grain;
-    private readonly IAsyncStream<TopicEvent> _stream;
+    private readonly TopicStreamAttachment _attachment;
     private readonly TopicReader _reader;
     private readonly HeadCheckSchedule _checks;
     private readonly ILogger _logger;
@@ -38,20 +38,23 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private TopicSubscription[] _subscriptions = [];
-    private StreamSubscriptionHandle<TopicEvent>? _streamSubscription;
     private TopicCursor _cursor;
     private EventPosition? _behind; // the head a check saw while the cursor was behind it
+    private volatile bool _suspect; // a silo died or a read failed since the last good check: the stream may have lost events
     private Task _processing = Task.CompletedTask;
     private Task _checking = Task.CompletedTask;
+    private Task _attaching = Task.CompletedTask;
     private int _repairs;
 
     internal TopicFanout(string topic, IClusterClient client, TopicReader reader, TimeSpan checkInterval, ILogger logger, NotifyMetrics metrics)
     {
         Topic = topic;
         _grain = client.GetGrain<ITopicGrain>(topic);
-        _stream = client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
+        var stream = client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
+        _attachment = new TopicStreamAttachment(stream, this, Suspect, logger);
         _reader = reader;
-        _checks = new HeadCheckSchedule(checkInterval, () => _inbox.Writer.TryWrite(null)); // null in the inbox asks for a head check
+        // null in the inbox asks for a head check; until the stream is attached, one every tick.
+        _checks = new HeadCheckSchedule(checkInterval, () => _inbox.Writer.TryWrite(null), () => !_attachment.IsAttached);
         _logger = logger;
         _metrics = metrics;
     }
@@ -65,22 +68,16 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     /// <summary>The subscriptions currently attached.</summary>
     public IReadOnlyList<TopicSubscription> Subscriptions => Volatile.Read(ref _subscriptions);
 
-    /// <summary>Subscribes to the topic's stream, then learns the topic's head: events up to it are not passed on.</summary>
+    /// <summary>
+    /// Learns the topic's head (events up to it are not passed on), then starts attaching to the topic's stream; until
+    /// attached, the events that follow the head are read from the grain.
+    /// </summary>
     internal async Task StartAsync()
     {
-        _streamSubscription = await _stream.SubscribeAsync(this);
-        try
-        {
-            _cursor = new TopicCursor(await _reader.ReadHeadAsync(_grain, _stopping.Token));
-        }
-        catch
-        {
-            await UnsubscribeAsync(); // the start's own failure is the one that matters
-            throw;
-        }
-
+        _cursor = new TopicCursor(await _reader.ReadHeadAsync(_grain, _stopping.Token));
         _processing = Task.Run(ProcessAsync);
         _checking = Task.Run(() => _checks.RunAsync(_stopping.Token));
+        _attaching = Task.Run(() => _attachment.RunAsync(Topic, _stopping.Token));
         _metrics.TopicWatched();
         LogWatching(Topic, _cursor.Position);
     }
@@ -102,16 +99,25 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
     }
 
-    /// <summary>A head check soon: a silo of the cluster died, and its stream queues may have held this topic's events.</summary>
-    internal void CheckSoon() => _checks.CheckSoon();
+    /// <summary>
+    /// A silo of the cluster died, and its stream queues may have held this topic's events: the next check reads from the
+    /// grain whatever it finds missing, without first giving the stream a follow-up delay to bring it.
+    /// </summary>
+    internal void SiloLost() => Suspect();
+
+    private void Suspect()
+    {
+        _suspect = true;
+        _checks.CheckSoon();
+    }
 
     /// <summary>Drops the stream subscription and stops passing events on.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
         _inbox.Writer.TryComplete();
-        await UnsubscribeAsync();
-        await Task.WhenAll(_processing, _checking);
+        await Task.WhenAll(_processing, _checking, _attaching);
+        await _attachment.DetachAsync(Topic);
         _stopping.Dispose();
         _metrics.TopicUnwatched();
         LogUnwatched(Topic);
@@ -150,7 +156,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
             {
                 // Nothing is lost: the next event's gap or the next head check (soon) reads from the grain again.
                 LogRepairFailed(exception, Topic);
-                CheckSoon();
+                Suspect();
             }
             catch (Exception) when (_stopping.IsCancellationRequested)
             {
@@ -177,10 +183,13 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     /// <summary>
     /// Compares the cursor with the grain's head. When the cursor is behind, a follow-up check comes
     /// <see cref="HeadCheckSchedule.FollowUpDelay"/> later; if the stream has still not brought the head seen then, the rest is read from the
-    /// grain. A lost last message is therefore repaired within about one check interval plus the follow-up delay.
+    /// grain. A lost last message is therefore repaired within about one check interval plus the follow-up delay. After a silo
+    /// died or a read failed, or while the stream is not attached, the stream is not waited for: what is missing is read at once.
     /// </summary>
     private async Task CheckHeadAsync()
     {
+        var suspect = _suspect;
+        _suspect = false; // a failure from here on sets it again
         var head = await _reader.ReadHeadAsync(_grain, _stopping.Token);
         if (_cursor.StepTo(head) == CursorStep.Seen)
         {
@@ -188,31 +197,26 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
             return;
         }
 
-        if (_behind is { } expected && _cursor.StepTo(expected) != CursorStep.Seen)
+        if (!_attachment.IsAttached)
         {
-            // Events that existed a follow-up delay ago should have arrived by now.
-            LogStreamBehind(Topic, _cursor.Position, expected);
+            // No stream yet to bring them: the grain is the only source.
             _behind = null;
             await RepairAsync();
-            await EnsureSubscribedAsync();
+            return;
+        }
+
+        if (suspect || (_behind is { } expected && _cursor.StepTo(expected) != CursorStep.Seen))
+        {
+            // Events that existed a follow-up delay ago should have arrived by now, or the stream may have lost them.
+            LogStreamBehind(Topic, _cursor.Position, head);
+            _behind = null;
+            await RepairAsync();
+            _attachment.Verify();
             return;
         }
 
         _behind = head;
-        CheckSoon();
-    }
-
-    /// <summary>A stream that stays silent may have lost this silo's subscription (e.g. with its pub-sub state): take a new one.</summary>
-    private async Task EnsureSubscribedAsync()
-    {
-        var handles = await _stream.GetAllSubscriptionHandles();
-        if (_streamSubscription is { } current && handles.Any(h => h.HandleId == current.HandleId))
-        {
-            return;
-        }
-
-        LogResubscribing(Topic);
-        _streamSubscription = await _stream.SubscribeAsync(this);
+        _checks.CheckSoon();
     }
 
     /// <summary>Reads what the stream has not brought from the grain, once for every local subscription.</summary>
@@ -254,43 +258,4 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
         return subscriptions.Length;
     }
-
-    private async Task UnsubscribeAsync()
-    {
-        try
-        {
-            if (_streamSubscription is not null)
-            {
-                await _streamSubscription.UnsubscribeAsync();
-            }
-        }
-        catch (Exception exception)
-        {
-            LogUnsubscribeFailed(exception, Topic);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Watching topic {Topic} from {Position}")]
-    private partial void LogWatching(string topic, EventPosition position);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "No longer watching topic {Topic}")]
-    private partial void LogUnwatched(string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not drop the stream subscription")]
-    private partial void LogUnsubscribeFailed(Exception exception, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: the stream reported an error")]
-    private partial void LogStreamError(Exception exception, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not read missing events from the grain; will retry")]
-    private partial void LogRepairFailed(Exception exception, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: the stream is at {Position} but the grain was at {Head} a check ago; reading the rest from the grain")]
-    private partial void LogStreamBehind(string topic, EventPosition position, EventPosition head);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: this silo's stream subscription is gone; subscribing again")]
-    private partial void LogResubscribing(string topic);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: position {Position} could not be continued ({Reason}); passing on from the oldest buffered event")]
-    private partial void LogFanoutReset(string topic, EventPosition position, ResetReason reason);
 }

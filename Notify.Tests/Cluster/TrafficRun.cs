@@ -100,6 +100,7 @@ internal sealed class TrafficRun
     {
         int delivered = 0, missing = 0, duplicated = 0, outOfOrder = 0, resets = 0;
         var longestDelivery = TimeSpan.Zero;
+        var longestDelivered = "";
         foreach (var subscriber in subscribers)
         {
             var acknowledged = _acknowledged[subscriber.Topic];
@@ -119,7 +120,10 @@ internal sealed class TrafficRun
                 if (firstReceipt.TryGetValue(id, out var receivedAt) && receivedAt > acknowledgedAt)
                 {
                     var waited = Stopwatch.GetElapsedTime(acknowledgedAt, receivedAt);
-                    longestDelivery = waited > longestDelivery ? waited : longestDelivery;
+                    if (waited > longestDelivery)
+                    {
+                        (longestDelivery, longestDelivered) = (waited, $"{id} of {subscriber.Topic}");
+                    }
                 }
             }
         }
@@ -131,7 +135,7 @@ internal sealed class TrafficRun
         return new TrafficFigures(
             Attempts, AcknowledgedCount, delivered, subscribers.Count, missing, duplicated + positionsPerPublish, outOfOrder, resets,
             subscribers.Sum(s => s.Connections - 1), subscribers.Sum(s => s.Refusals),
-            TimeSpan.FromTicks(Volatile.Read(ref _slowestAnswerTicks)), longestOutage, longestDelivery);
+            TimeSpan.FromTicks(Volatile.Read(ref _slowestAnswerTicks)), longestOutage, longestDelivery, longestDelivered);
     }
 }
 
@@ -139,14 +143,15 @@ internal sealed class TrafficRun
 /// <param name="SlowestAnswer">The longest any publish attempt waited for its answer.</param>
 /// <param name="LongestTopicOutage">The longest time a topic went without an acknowledged publish, its publisher retrying.</param>
 /// <param name="LongestDeliveryDelay">The longest time from an event's acknowledgement until a subscriber of its topic had it.</param>
+/// <param name="LongestDelivered">The id of that event.</param>
 internal sealed record TrafficFigures(
     int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects, int Refusals,
-    TimeSpan SlowestAnswer, TimeSpan LongestTopicOutage, TimeSpan LongestDeliveryDelay)
+    TimeSpan SlowestAnswer, TimeSpan LongestTopicOutage, TimeSpan LongestDeliveryDelay, string LongestDelivered)
 {
     public override string ToString() =>
         $"events published {Published} (attempts, retries included), acknowledged {Acknowledged}, delivered {Delivered} " +
         $"to {Subscribers} subscribers, missing {Missing}, duplicated {Duplicated}, out of order {OutOfOrder}, " +
         $"notify.reset {Resets}, reconnects {Reconnects}, subscribe answers other than a 200 stream {Refusals}; " +
         $"slowest publish answer {SlowestAnswer.TotalSeconds:F2} s, longest topic outage {LongestTopicOutage.TotalSeconds:F2} s, " +
-        $"longest acknowledgement-to-delivery {LongestDeliveryDelay.TotalSeconds:F2} s";
+        $"longest acknowledgement-to-delivery {LongestDeliveryDelay.TotalSeconds:F2} s (event {LongestDelivered})";
 }
