@@ -7,6 +7,8 @@ namespace Notify.Gateway;
 /// Ends the event streams the gateway proxies from a silo its health checks have given up on. A frozen or cut-off
 /// silo sends nothing, not even heartbeats, and its subscribers would wait with it; ended, they reconnect (a browser's
 /// EventSource does so by itself) through the gateway to a healthy silo and resume from their last event id.
+/// A stream that went to a silo already unhealthy is left alone: the proxy does that only while no silo is healthy (e.g.
+/// just after start-up, before the health checks have seen the silos answer), and there is nowhere better to go.
 /// </summary>
 internal sealed partial class StreamsOfUnhealthySilos(ILogger<StreamsOfUnhealthySilos> logger) : BackgroundService
 {
@@ -14,13 +16,14 @@ internal sealed partial class StreamsOfUnhealthySilos(ILogger<StreamsOfUnhealthy
     public const string StreamRoute = "streams";
 
     private static readonly TimeSpan CheckPeriod = TimeSpan.FromMilliseconds(500);
-    private readonly ConcurrentDictionary<DestinationState, ConcurrentDictionary<HttpContext, byte>> _streams = new();
+    // Per silo, its streams, each with whether the silo was already unhealthy when it started.
+    private readonly ConcurrentDictionary<DestinationState, ConcurrentDictionary<HttpContext, bool>> _streams = new();
 
     /// <summary>Tracks a stream while it is proxied from <paramref name="destination"/>.</summary>
     public async Task ProxyAsync(HttpContext context, DestinationState destination, Func<Task> next)
     {
         var streams = _streams.GetOrAdd(destination, static _ => new());
-        streams.TryAdd(context, 0);
+        streams.TryAdd(context, destination.Health.Active == DestinationHealth.Unhealthy);
         try
         {
             await next();
@@ -40,10 +43,11 @@ internal sealed partial class StreamsOfUnhealthySilos(ILogger<StreamsOfUnhealthy
             {
                 foreach (var (destination, streams) in _streams)
                 {
-                    if (destination.Health.Active == DestinationHealth.Unhealthy && !streams.IsEmpty)
+                    if (destination.Health.Active == DestinationHealth.Unhealthy
+                        && streams.Where(stream => !stream.Value).Select(stream => stream.Key).ToList() is { Count: > 0 } ending)
                     {
-                        LogEndingStreams(destination.DestinationId, streams.Count);
-                        foreach (var context in streams.Keys)
+                        LogEndingStreams(destination.DestinationId, ending.Count);
+                        foreach (var context in ending)
                         {
                             context.Abort();
                         }

@@ -66,4 +66,33 @@ public sealed class GatewayStreamsTests(NotifyCluster cluster)
             }
         }
     }
+
+    [Fact]
+    public async Task WhileNoSiloPassesTheGatewaysHealthChecks_StreamsAreStillProxied_AndNotEnded()
+    {
+        // A gateway whose health checks fail for every silo (the path does not exist): it sends streams to them anyway,
+        // as it does just after start-up, and must not end them as it ends the streams of a silo that turns unhealthy.
+        var port = FreePort.Next();
+        var environment = cluster.GatewayEnvironment(port);
+        environment["ReverseProxy__Clusters__silos__HealthCheck__Active__Path"] = "/no-such-health-endpoint";
+        await using var gateway = ChildProcess.StartProgram("gateway-no-healthy-silo", "Notify.Gateway", environment);
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        await gateway.WaitUntilHealthyAsync(new Uri(address, "health"), TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(
+            () => Enumerable.Range(1, NotifyCluster.SiloCount).All(i => gateway.RecentOutput.Split('\n')
+                .Any(line => line.Contains($"destination `silo-{i}[", StringComparison.Ordinal) && line.Contains("'Unhealthy'", StringComparison.Ordinal))),
+            "the gateway's health checks have given up on every silo");
+
+        using var http = new HttpClient { BaseAddress = address, Timeout = TestTimeouts.Request };
+        var topic = Publisher.NewTopic("no-healthy-silo");
+        await using var subscriber = await SseTestClient.ConnectAsync(http, topic);
+        var ids = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            ids.Add(await http.PublishAsync(topic, $"event {i}"));
+            await Task.Delay(TimeSpan.FromMilliseconds(250)); // the stream must outlive several of the gateway's 0.5 s checks
+        }
+
+        Assert.Equal(ids, (await subscriber.TakeAsync(ids.Count)).Select(e => e.EventId));
+    }
 }

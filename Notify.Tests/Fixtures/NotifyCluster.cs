@@ -46,21 +46,27 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         }
 
         var gatewayPort = FreePort.Next();
-        var gatewayEnvironment = new Dictionary<string, string>
+        _gateway = ChildProcess.StartProgram("gateway", "Notify.Gateway", GatewayEnvironment(gatewayPort));
+        GatewayAddress = new Uri($"http://127.0.0.1:{gatewayPort}/");
+        await _gateway.WaitUntilHealthyAsync(new Uri(GatewayAddress, "health"), StartTimeout);
+        await WaitUntilTheGatewayRoutesToAsync(Enumerable.Range(0, SiloCount).ToList());
+    }
+
+    /// <summary>The environment of a gateway in front of this cluster's silos, listening on <paramref name="port"/>.</summary>
+    public Dictionary<string, string> GatewayEnvironment(int port)
+    {
+        var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{gatewayPort}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         for (var i = 0; i < SiloCount; i++)
         {
             // The silo's load-balancer endpoint: HTTP/2 without TLS.
-            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = $"http://127.0.0.1:{_silos[i].Ports.LoadBalancer}/";
+            environment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = $"http://127.0.0.1:{_silos[i].Ports.LoadBalancer}/";
         }
 
-        _gateway = ChildProcess.StartProgram("gateway", "Notify.Gateway", gatewayEnvironment);
-        GatewayAddress = new Uri($"http://127.0.0.1:{gatewayPort}/");
-        await _gateway.WaitUntilHealthyAsync(new Uri(GatewayAddress, "health"), StartTimeout);
-        await WaitUntilTheGatewayRoutesToAsync(Enumerable.Range(0, SiloCount).ToList());
+        return environment;
     }
 
     /// <summary>Restarts a stopped silo on its old port; it joins the cluster again.</summary>
