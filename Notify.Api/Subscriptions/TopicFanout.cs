@@ -28,6 +28,8 @@ namespace Notify.Api.Subscriptions;
 /// </remarks>
 public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisposable
 {
+    private static readonly TimeSpan AttachWait = TimeSpan.FromSeconds(1);
+
     private readonly ITopicGrain _grain;
     private readonly TopicStreamAttachment _attachment;
     private readonly TopicReader _reader;
@@ -69,12 +71,23 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     public IReadOnlyList<TopicSubscription> Subscriptions => Volatile.Read(ref _subscriptions);
 
     /// <summary>
-    /// Learns the topic's head (events up to it are not passed on), then starts attaching to the topic's stream; until
-    /// attached, the events that follow the head are read from the grain.
+    /// Subscribes to the topic's stream, then learns the topic's head: events up to it are not passed on. A subscription
+    /// that takes more than <see cref="AttachWait"/> (the stream's pub-sub waiting on a failed silo) goes on in the
+    /// background, and until it is made the events that follow the head are read from the grain.
     /// </summary>
     internal async Task StartAsync()
     {
-        _cursor = new TopicCursor(await _reader.ReadHeadAsync(_grain, _stopping.Token));
+        await _attachment.AttachAsync(AttachWait, _stopping.Token);
+        try
+        {
+            _cursor = new TopicCursor(await _reader.ReadHeadAsync(_grain, _stopping.Token));
+        }
+        catch
+        {
+            await _attachment.DetachAsync(Topic); // the start's own failure is the one that matters
+            throw;
+        }
+
         _processing = Task.Run(ProcessAsync);
         _checking = Task.Run(() => _checks.RunAsync(_stopping.Token));
         _attaching = Task.Run(() => _attachment.RunAsync(Topic, _stopping.Token));

@@ -5,8 +5,8 @@ using Orleans.Streams;
 namespace Notify.Api.Subscriptions;
 
 /// <summary>
-/// Keeps one <see cref="TopicFanout"/> subscribed to its topic's Orleans stream, off the fan-out's path: subscribing is a
-/// call to the stream's pub-sub grain, which in turn calls the stream's producers, and through a silo failure that call
+/// Keeps one <see cref="TopicFanout"/> subscribed to its topic's Orleans stream, off the fan-out's path when that is
+/// slow: subscribing is a call to the stream's pub-sub grain, which in turn calls the stream's producers, and through a silo failure that call
 /// can wait for Orleans' 30 s response timeout. The fan-out serves subscribers meanwhile by reading from the grain
 /// (<see cref="IsAttached"/> tells it when it must). <paramref name="attached"/> is called after each subscription: the
 /// events published while it was made came before it, and only the grain has them.
@@ -17,6 +17,7 @@ internal sealed partial class TopicStreamAttachment(IAsyncStream<TopicEvent> str
     private static readonly TimeSpan DetachTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Channel<bool> _verifyRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private Task<StreamSubscriptionHandle<TopicEvent>>? _subscribing; // a first attempt still under way
     private StreamSubscriptionHandle<TopicEvent>? _handle;
     private volatile bool _attached;
 
@@ -25,6 +26,28 @@ internal sealed partial class TopicStreamAttachment(IAsyncStream<TopicEvent> str
 
     /// <summary>Asks for a check that the pub-sub still has the subscription (a silent stream may have lost it with its pub-sub state).</summary>
     public void Verify() => _verifyRequests.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Subscribes, waiting at most <paramref name="wait"/>: the usual case, in which the fan-out then reads the topic's head
+    /// and nothing can fall between the two. A subscription that takes longer is left to <see cref="RunAsync"/>.
+    /// </summary>
+    public async Task AttachAsync(TimeSpan wait, CancellationToken stopping)
+    {
+        var subscribing = stream.SubscribeAsync(observer);
+        _subscribing = subscribing;
+        try
+        {
+            await subscribing.WaitAsync(wait, stopping);
+        }
+        catch (Exception) when (!stopping.IsCancellationRequested)
+        {
+            return; // RunAsync waits on, and retries if it fails
+        }
+
+        _subscribing = null;
+        _handle = await subscribing;
+        _attached = true;
+    }
 
     /// <summary>Subscribes, retrying until it succeeds, then checks the subscription whenever asked, until <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(string topic, CancellationToken stopping)
@@ -52,6 +75,11 @@ internal sealed partial class TopicStreamAttachment(IAsyncStream<TopicEvent> str
     public async Task DetachAsync(string topic)
     {
         _attached = false;
+        if (Interlocked.Exchange(ref _subscribing, null) is { } subscribing)
+        {
+            UnsubscribeWhenMade(subscribing);
+        }
+
         if (Interlocked.Exchange(ref _handle, null) is { } handle)
         {
             try
@@ -67,7 +95,7 @@ internal sealed partial class TopicStreamAttachment(IAsyncStream<TopicEvent> str
 
     private async Task<bool> TrySubscribeAsync(string topic, CancellationToken stopping)
     {
-        var subscribing = stream.SubscribeAsync(observer);
+        var subscribing = Interlocked.Exchange(ref _subscribing, null) ?? stream.SubscribeAsync(observer);
         try
         {
             _handle = await subscribing.WaitAsync(stopping);
@@ -77,8 +105,7 @@ internal sealed partial class TopicStreamAttachment(IAsyncStream<TopicEvent> str
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // The fan-out stopped first: should the call still succeed, its subscription must not outlive the fan-out.
-            _ = subscribing.ContinueWith(static t => t.Result.UnsubscribeAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            UnsubscribeWhenMade(subscribing);
             throw;
         }
         catch (Exception exception)
@@ -87,6 +114,10 @@ internal sealed partial class TopicStreamAttachment(IAsyncStream<TopicEvent> str
             return false;
         }
     }
+
+    /// <summary>The fan-out stopped first: should the call still succeed, its subscription must not outlive the fan-out.</summary>
+    private static void UnsubscribeWhenMade(Task<StreamSubscriptionHandle<TopicEvent>> subscribing) =>
+        _ = subscribing.ContinueWith(static t => t.Result.UnsubscribeAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
     private async Task VerifyAsync(string topic, CancellationToken stopping)
     {
