@@ -31,8 +31,10 @@ var gateway = builder.AddProject<Projects.Notify_Gateway>("gateway", launchProfi
     .WithHttpHealthCheck("/health");
 foreach (var silo in silos)
 {
-    // The gateway reaches each silo on its load-balancer endpoint (HTTP/2 without TLS).
+    // The gateway reaches each silo on its load-balancer endpoint (HTTP/2 without TLS). It starts once they are up,
+    // so a healthy start does not log a failed health probe for every silo still starting.
     gateway.WithReference(silo)
+        .WaitFor(silo)
         .WithEnvironment($"ReverseProxy__Clusters__silos__Destinations__{silo.Resource.Name}__Address", $"http://_{LoadBalancerEndpoint}.{silo.Resource.Name}");
 }
 

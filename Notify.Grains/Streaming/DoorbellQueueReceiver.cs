@@ -24,14 +24,23 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var messages = await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
-        if (messages.Count > 0)
+        try
         {
-            return messages;
-        }
+            var messages = await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+            if (messages.Count > 0)
+            {
+                return messages;
+            }
 
-        _seenRings = await doorbell.WaitAsync(_seenRings, readWait, cancellationToken);
-        return await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+            _seenRings = await doorbell.WaitAsync(_seenRings, readWait, cancellationToken);
+            return await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The agent is letting the queue go (a silo joined and took it, or this one stops): a read it cancelled
+            // simply read nothing. Thrown, it would be logged as a failed read, an error, on every rebalance.
+            return [];
+        }
     }
 
     [Obsolete("Use the overload which accepts a CancellationToken.")]

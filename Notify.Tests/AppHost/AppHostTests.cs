@@ -7,7 +7,7 @@ namespace Notify.Tests.AppHost;
 public sealed class AppHostTests
 {
     [Fact]
-    public async Task AppHost_StartsStoreSilosAndGateway_AndEventsPublishedThroughTheGatewayReachSubscribers_AndResume()
+    public async Task AppHost_StartsStoreSilosAndGateway_AndEventsPublishedThroughTheGatewayReachSubscribers_AndResume_WithNoWarningOrErrorLogged()
     {
         await using var appHost = await RunningAppHost.StartAsync();
         using var http = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TestTimeouts.Request };
@@ -27,6 +27,13 @@ public sealed class AppHostTests
 
         using var health = await http.GetAsync("health");
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+
+        // A healthy start and a publish/subscribe round are quiet: no warning or error (each is something to act on),
+        // and no an Information line per grain placement (Polly's, for each resilience pipeline Orleans runs).
+        var logs = await ResourceLogs.EntriesAsync(appHost.App, RunningAppHost.Silos.Append("gateway"));
+        var noise = logs.Where(entry => entry.IsWarningOrAbove || entry.Category.StartsWith("Polly", StringComparison.Ordinal)).ToList();
+        Assert.True(noise.Count == 0, string.Join(Environment.NewLine, noise));
+        Assert.Contains(logs, entry => entry is { Level: "info", Category: "Orleans.Runtime.Silo" }); // the log was read
     }
 }
 
