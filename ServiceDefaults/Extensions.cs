@@ -26,8 +26,11 @@ public static class ServiceDefaultsExtensions
     /// <summary>Liveness only: checks tagged <c>live</c>.</summary>
     public const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>The meter of Notify's own instruments.</summary>
+    /// <summary>The meter of Notify's own instruments and the activity source of its spans.</summary>
     public const string NotifyMeterName = "Notify";
+
+    /// <summary>Prometheus text for scrapers that do not speak OTLP.</summary>
+    public const string MetricsEndpointPath = "/metrics";
 
     private const string LiveTag = "live";
 
@@ -53,7 +56,8 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.Orleans", NotifyMeterName));
+                .AddMeter("Microsoft.Orleans", NotifyMeterName)
+                .AddPrometheusExporter());
 
         // Traces are only recorded when there is somewhere to send them: without an exporter, each request
         // (and each SSE stream, for its whole life) would still carry an Activity nobody reads.
@@ -61,8 +65,8 @@ public static class ServiceDefaultsExtensions
         {
             openTelemetry
                 .WithTracing(tracing => tracing
-                    .SetSampler(new IdleStreamReadsSampler())
-                    .AddSource(builder.Environment.ApplicationName)
+                    .SetSampler(new BackgroundWorkSampler())
+                    .AddSource(NotifyMeterName)
                     // Grain calls made by application code. Orleans' runtime source (membership, timers,
                     // system targets) is left out: it would fill the trace view with background work.
                     .AddSource("Microsoft.Orleans.Application")
@@ -86,8 +90,8 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (every check) and <c>/alive</c> (liveness) in every environment:
-    /// the load balancer in front of the silos probes them in production too.
+    /// Maps <c>/health</c> (every check), <c>/alive</c> (liveness) and <c>/metrics</c> (Prometheus) in every
+    /// environment: the load balancer in front of the silos probes them in production too, and scrapers read them.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -96,6 +100,7 @@ public static class ServiceDefaultsExtensions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
         });
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Notify.Grains.Diagnostics;
 using Notify.Grains.Reads;
 
 namespace Notify.Api.Diagnostics;
@@ -7,7 +8,7 @@ namespace Notify.Api.Diagnostics;
 public sealed class NotifyMetrics
 {
     /// <summary>The meter's name (ServiceDefaults exports it).</summary>
-    public const string MeterName = ServiceDefaultsExtensions.NotifyMeterName;
+    public const string MeterName = NotifyTelemetry.Name;
 
     private readonly Counter<long> _published;
     private readonly Counter<long> _delivered;
@@ -16,6 +17,9 @@ public sealed class NotifyMetrics
     private readonly Counter<long> _resets;
     private readonly Counter<long> _lagged;
     private readonly Counter<long> _repairs;
+    private readonly Counter<long> _resumes;
+    private readonly Histogram<double> _deliveryLag;
+    private readonly Counter<long> _rejected;
 
     public NotifyMetrics(IMeterFactory meterFactory)
     {
@@ -27,9 +31,14 @@ public sealed class NotifyMetrics
         _resets = meter.CreateCounter<long>("notify.sse.resets", "{event}", "notify.reset events sent, by reason.");
         _lagged = meter.CreateCounter<long>("notify.sse.lagged", "{connection}", "Connections closed because their send queue was full.");
         _repairs = meter.CreateCounter<long>("notify.stream.repairs", "{repair}", "Times a silo read missing events from a topic grain instead of the stream.");
+        _resumes = meter.CreateCounter<long>("notify.sse.resumes", "{connection}", "Subscriptions that asked to resume (Last-Event-ID): exact, or reset with a reason.");
+        _deliveryLag = meter.CreateHistogram<double>(
+            "notify.delivery.lag", "s", "From the topic grain accepting an event to a silo writing it to a connection (the oldest event of each write).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _rejected = meter.CreateCounter<long>("notify.requests.rejected", "{request}", "Requests answered with a problem (4xx or 5xx), by reason.");
     }
 
-    public void Published(bool replayed) => _published.Add(1, new KeyValuePair<string, object?>("replayed", replayed));
+    public void Published(bool replayed) => _published.Add(1, new KeyValuePair<string, object?>("notify.publish.replayed", replayed));
 
     public void Delivered(int connections) => _delivered.Add(connections);
 
@@ -41,9 +50,35 @@ public sealed class NotifyMetrics
 
     public void TopicUnwatched() => _watchedTopics.Add(-1);
 
-    public void Reset(ResetReason reason) => _resets.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWireName()));
+    public void Reset(ResetReason reason) => _resets.Add(1, new KeyValuePair<string, object?>(ResetReasonTag, reason.ToWireName()));
+
+    /// <summary>A subscription asked to resume, and was served exactly (<paramref name="reset"/> null) or reset.</summary>
+    public void Resumed(ResetReason? reset) => _resumes.Add(
+        1,
+        new KeyValuePair<string, object?>("notify.resume.result", reset is null ? "exact" : "reset"),
+        new KeyValuePair<string, object?>(ResetReasonTag, reset?.ToWireName()));
+
+    /// <summary>A connection was written events, the oldest of them accepted at <paramref name="publishedAt"/>.</summary>
+    public void Written(DateTimeOffset publishedAt) =>
+        _deliveryLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - publishedAt).TotalSeconds));
+
+    public void Rejected(int status) => _rejected.Add(
+        1,
+        new KeyValuePair<string, object?>("notify.rejection.reason", RejectionReason(status)),
+        new KeyValuePair<string, object?>("http.response.status_code", status));
 
     public void Lagged() => _lagged.Add(1);
 
     public void Repaired() => _repairs.Add(1);
+
+    private const string ResetReasonTag = "notify.reset.reason";
+
+    private static string RejectionReason(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => "auth",
+        StatusCodes.Status429TooManyRequests => "limit",
+        StatusCodes.Status503ServiceUnavailable => "unavailable",
+        >= 500 => "error",
+        _ => "bad_input",
+    };
 }

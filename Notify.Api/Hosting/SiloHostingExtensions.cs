@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Notify.Grains.Diagnostics;
 using Notify.Grains.Streaming;
 using Notify.Grains.Topics;
 using Orleans.Configuration;
@@ -20,6 +21,7 @@ public static class SiloHostingExtensions
         builder.AddNotifyStore();
         builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddKeyedSingleton(TopicOptions.ClockKey, TimeProvider.System);
+        builder.Services.AddSingleton<TopicStoreMetrics>();
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.UseOrleans(silo =>
@@ -42,6 +44,8 @@ public static class SiloHostingExtensions
                 silo.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
             }
 
+            // Grain calls join the trace of the request (or event) that made them.
+            silo.AddActivityPropagation();
             ConfigureFailureDetection(silo.Services, orleans.GetSection("Membership"));
             ConfigureStreams(silo.Services);
         });

@@ -16,15 +16,19 @@ public sealed class SseFrame
 {
     private static readonly SearchValues<byte> LineBreaks = SearchValues.Create("\r\n"u8);
 
-    private SseFrame(EventPosition? position, byte[] bytes, TopicJump? jump = null)
+    private SseFrame(EventPosition? position, byte[] bytes, TopicJump? jump = null, DateTimeOffset? publishedAt = null)
     {
         Position = position;
         Bytes = bytes;
         Jump = jump;
+        PublishedAt = publishedAt;
     }
 
     /// <summary>The topic event's position; null for frames that are not topic events.</summary>
     public EventPosition? Position { get; }
+
+    /// <summary>When the topic event was accepted (for the delivery lag); null for frames that are not topic events.</summary>
+    public DateTimeOffset? PublishedAt { get; }
 
     /// <summary>For the <c>notify.reset</c> of a topic's fan-out (<see cref="ForJump"/>): the jump it reports.</summary>
     public TopicJump? Jump { get; }
@@ -46,7 +50,7 @@ public sealed class SseFrame
     public static SseFrame ForEvent(TopicEvent topicEvent)
     {
         var id = topicEvent.Id;
-        return new SseFrame(topicEvent.Position, Encode(id, topicEvent.Type, topicEvent.Data));
+        return new SseFrame(topicEvent.Position, Encode(id, topicEvent.Type, topicEvent.Data), publishedAt: topicEvent.PublishedAt);
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<Task> _stopping = [];
     private readonly IClusterMembershipService _membership;
+    private readonly string _silo;
     private readonly CancellationTokenSource _stoppingSilo = new();
     private Task _watchingSilos = Task.CompletedTask;
 
@@ -29,9 +30,11 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         NotifyMetrics metrics,
         IHostApplicationLifetime lifetime,
         IClusterMembershipService membership,
+        ILocalSiloDetails localSilo,
         ILoggerFactory loggers)
     {
         _client = client;
+        _silo = localSilo.SiloAddress.ToString();
         _membership = membership;
         _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), lifetime.ApplicationStopping);
         _fanoutLogger = loggers.CreateLogger<TopicFanout>();
@@ -82,7 +85,7 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         {
             if (!_entries.TryGetValue(subscription.Topic, out entry!))
             {
-                var fanout = new TopicFanout(subscription.Topic, _client, _services.Reader, _services.Options.StreamCheckInterval, _fanoutLogger, _services.Metrics);
+                var fanout = new TopicFanout(subscription.Topic, _client, _services, _silo, _fanoutLogger);
                 // Started off the lock (subscribing is a remote call) and not cancelled with the first
                 // subscriber's request: later subscribers share the same start.
                 entry = new Entry(fanout, Task.Run(fanout.StartAsync, CancellationToken.None));

@@ -31,6 +31,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private static readonly TimeSpan AttachWait = TimeSpan.FromSeconds(1);
 
     private readonly ITopicGrain _grain;
+    private readonly string _silo; // this silo's address, on the fan-out's spans
     private readonly TopicStreamAttachment _attachment;
     private readonly TopicReader _reader;
     private readonly HeadCheckSchedule _checks;
@@ -48,17 +49,18 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private Task _attaching = Task.CompletedTask;
     private int _repairs;
 
-    internal TopicFanout(string topic, IClusterClient client, TopicReader reader, TimeSpan checkInterval, ILogger logger, NotifyMetrics metrics)
+    internal TopicFanout(string topic, IClusterClient client, SubscriptionServices services, string silo, ILogger logger)
     {
         Topic = topic;
+        _silo = silo;
         _grain = client.GetGrain<ITopicGrain>(topic);
         var stream = client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
         _attachment = new TopicStreamAttachment(stream, this, Suspect, logger);
-        _reader = reader;
+        _reader = services.Reader;
         // null in the inbox asks for a head check; until the stream is attached, one every tick.
-        _checks = new HeadCheckSchedule(checkInterval, () => _inbox.Writer.TryWrite(null), () => !_attachment.IsAttached);
+        _checks = new HeadCheckSchedule(services.Options.StreamCheckInterval, () => _inbox.Writer.TryWrite(null), () => !_attachment.IsAttached);
         _logger = logger;
-        _metrics = metrics;
+        _metrics = services.Metrics;
     }
 
     /// <summary>The topic this fan-out serves.</summary>
@@ -88,9 +90,14 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
             throw;
         }
 
-        _processing = Task.Run(ProcessAsync);
-        _checking = Task.Run(() => _checks.RunAsync(_stopping.Token));
-        _attaching = Task.Run(() => _attachment.RunAsync(Topic, _stopping.Token));
+        // The loops serve every subscriber, not the one whose request started the fan-out: they do not join its trace.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _processing = Task.Run(ProcessAsync);
+            _checking = Task.Run(() => _checks.RunAsync(_stopping.Token));
+            _attaching = Task.Run(() => _attachment.RunAsync(Topic, _stopping.Token));
+        }
+
         _metrics.TopicWatched();
         LogWatching(Topic, _cursor.Position);
     }
@@ -180,6 +187,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     private async Task ForwardAsync(TopicEvent topicEvent)
     {
+        using var span = SubscriptionTracing.StartFanout(Topic, _silo, topicEvent);
         var step = _cursor.StepTo(topicEvent.Position);
         if (step == CursorStep.Gap)
         {
@@ -187,10 +195,8 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
             step = _cursor.StepTo(topicEvent.Position);
         }
 
-        if (step == CursorStep.Next)
-        {
-            Dispatch(topicEvent);
-        }
+        var connections = step == CursorStep.Next ? Dispatch(topicEvent) : 0;
+        span?.SetTag(SubscriptionTracing.ConnectionsTag, connections);
     }
 
     /// <summary>
@@ -235,6 +241,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     /// <summary>Reads what the stream has not brought from the grain, once for every local subscription.</summary>
     private async Task RepairAsync()
     {
+        using var span = SubscriptionTracing.StartRepair(Topic, _silo, _cursor.Position);
         Interlocked.Increment(ref _repairs);
         _metrics.Repaired();
         await foreach (var page in _reader.ReadAllAsync(_grain, ResumeFrom.Position(_cursor.Position), _stopping.Token))
@@ -254,11 +261,12 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         }
     }
 
-    private void Dispatch(TopicEvent topicEvent)
+    private int Dispatch(TopicEvent topicEvent)
     {
         _cursor = new TopicCursor(topicEvent.Position);
         var delivered = DispatchToAll(SseFrame.ForEvent(topicEvent));
         _metrics.Delivered(delivered);
+        return delivered;
     }
 
     private int DispatchToAll(SseFrame frame)

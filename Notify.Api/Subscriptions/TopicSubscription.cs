@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using Notify.Api.Diagnostics;
 using Notify.Api.Hosting;
 using Notify.Api.Sse;
 using Notify.Grains.Events;
@@ -86,8 +87,18 @@ public sealed partial class TopicSubscription : IDisposable
     /// Reads the grain's answer to where the client asked to resume: the subscription point. Called once the
     /// subscription is attached, so every event published after this read reaches the queue.
     /// </summary>
-    internal async Task ReadFirstPageAsync(CancellationToken cancellationToken) =>
-        _first = await _services.Reader.ReadPageAsync(_grain, ResumeFrom.Parse(_lastEventId), cancellationToken);
+    internal async Task ReadFirstPageAsync(CancellationToken cancellationToken)
+    {
+        using var replay = SubscriptionTracing.StartReplay(Topic, _lastEventId);
+        var first = await _services.Reader.ReadPageAsync(_grain, ResumeFrom.Parse(_lastEventId), cancellationToken);
+        replay?.SetTag("notify.replay.events", first.Events.Count).SetTag("notify.reset.reason", first.Reset?.ToWireName());
+        if (_lastEventId is not null)
+        {
+            _services.Metrics.Resumed(first.Reset);
+        }
+
+        _first = first;
+    }
 
     /// <summary>Detaches from the topic's fan-out.</summary>
     public void Dispose() => Interlocked.Exchange(ref _attachment, null)?.Dispose();
@@ -143,8 +154,10 @@ public sealed partial class TopicSubscription : IDisposable
         var reader = _queue.Reader;
         while (!_lagged && await reader.WaitToReadAsync(CancellationToken.None))
         {
+            DateTimeOffset? oldest = null;
             while (!_lagged && reader.TryRead(out var frame))
             {
+                oldest ??= frame.PublishedAt;
                 if (!TryWriteLive(frame))
                 {
                     await CatchUpAsync(frame, cancellationToken);
@@ -154,6 +167,11 @@ public sealed partial class TopicSubscription : IDisposable
             if (await FlushAsync(cancellationToken))
             {
                 return;
+            }
+
+            if (oldest is { } publishedAt)
+            {
+                _services.Metrics.Written(publishedAt); // once per write, not per frame: the lag of its oldest event
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Notify.Grains.Storage;
 
 namespace Notify.Grains.Topics;
@@ -9,6 +10,9 @@ internal sealed class PendingPublish(PublishRequest request, CancellationToken c
 
     /// <summary>What the log stores for it.</summary>
     public TopicLogEntry Entry { get; } = new(request.Type, request.Data, request.IdempotencyKey);
+
+    /// <summary>The trace of the grain call that brought it, if traced: its store append and its deliveries join it.</summary>
+    public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
 
     /// <summary>Bytes it adds to a batch.</summary>
     public long Size => request.Data.Length + (request.Type?.Length ?? 0) + (request.IdempotencyKey?.Length ?? 0);

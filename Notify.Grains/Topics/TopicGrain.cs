@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notify.Grains.Diagnostics;
 using Notify.Grains.Events;
 using Notify.Grains.Reads;
 using Notify.Grains.Storage;
@@ -36,6 +38,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private readonly ITopicLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger<TopicGrain> _logger;
+    private readonly TopicStoreMetrics _metrics;
     private readonly TopicCopy _copy;
     private readonly PublishQueue _queue = new();
     private TopicLease _lease = null!;
@@ -48,12 +51,14 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         IOptions<TopicOptions> options,
         ITopicLog log,
         [FromKeyedServices(TopicOptions.ClockKey)] TimeProvider time,
-        ILogger<TopicGrain> logger)
+        ILogger<TopicGrain> logger,
+        TopicStoreMetrics metrics)
     {
         _options = options.Value;
         _log = log;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
         _copy = new TopicCopy(_options);
     }
 
@@ -93,6 +98,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     /// <summary>Stores what is waiting, a batch at a time, until nothing is; publishes arriving meanwhile join the next batch.</summary>
     private async Task CommitAsync()
     {
+        Activity.Current = null; // the loop stores everyone's publishes, not only those of the call that started it
         try
         {
             while (!_queue.IsEmpty)
@@ -117,9 +123,11 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     private async Task CommitBatchAsync(List<PendingPublish> batch)
     {
+        using var span = PublishTracing.StartStoreAppend(Topic, batch);
         var now = _time.GetUtcNow();
         var entries = batch.ConvertAll(p => p.Entry);
         IReadOnlyList<TopicLogAppend> answers;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             if (_reloadNeeded)
@@ -129,14 +137,19 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
             // Not cancelled once started: the store may keep the batch whatever this side does.
             answers = await _log.AppendAsync(_lease, entries, now, CancellationToken.None);
+            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: true);
         }
         catch (TopicLogFencedException exception)
         {
+            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: false);
+            span?.SetStatus(ActivityStatusCode.Error, "fenced");
             StepDown(batch, exception);
             return;
         }
         catch (Exception exception)
         {
+            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: false);
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             // The batch may or may not be stored: each caller retries with its idempotency key, and this copy reads the
             // log again as soon as it can, so that what was stored reaches readers even if nobody retries.
             batch.ForEach(p => p.Fail(exception));
@@ -156,7 +169,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
             await CatchUpAsync();
         }
 
-        await SendAsync(stored);
+        await SendAsync(PublishTracing.WithPublishTraces(stored, batch, answers));
     }
 
     /// <summary>Reads the log again under this activation's lease; when another activation holds the topic, this one goes.</summary>

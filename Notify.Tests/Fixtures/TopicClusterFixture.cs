@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Notify.Grains.Diagnostics;
 using Notify.Grains.Storage;
 using Notify.Grains.Streaming;
 using Notify.Grains.Topics;
@@ -61,6 +62,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
             siloBuilder.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, new ManualTimeProvider());
             siloBuilder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
+            siloBuilder.Services.AddSingleton<TopicStoreMetrics>();
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {
                 options.BufferMaxEvents = BufferMaxEvents;
