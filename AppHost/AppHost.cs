@@ -54,7 +54,10 @@ IResourceBuilder<ProjectResource> AddSilo(string name)
         .WaitFor(store)
         // Otherwise a silo may advertise another of the machine's addresses.
         .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
-        .WithHttpHealthCheck("/health");
+        .WithHttpHealthCheck("/health")
+        // The Orleans dashboard, linked from the silo's row in the Aspire dashboard.
+        .WithEnvironment("Notify__Dashboard__Enabled", "true");
+    silo.WithUrl($"{silo.GetEndpoint("http")}/dashboard/", "Orleans dashboard");
 
     // Kestrel's endpoints, named: the public one, and the load balancer's, which speaks only HTTP/2 (Kestrel speaks HTTP/2
     // without TLS only on an endpoint that speaks nothing else). Through it, thousands of streams share a few connections.

@@ -8,6 +8,7 @@ builder.AddServiceDefaults();
 builder.AddNotifySilo();          // the co-hosted Orleans silo: topic grains, their store, topic streams
 builder.AddNotifySubscriptions(); // SSE: one fan-out per topic per silo, subscriptions, heartbeats
 builder.AddNotifyTopicsApi();     // publish and read limits, problem details, JSON
+builder.AddNotifyOrleansDashboard(); // /dashboard/, when Notify:Dashboard:Enabled
 
 var app = builder.Build();
 
@@ -17,6 +18,7 @@ app.UseStaticFiles(); // the demo page at /
 
 app.MapDefaultEndpoints();
 app.MapSiloStatus();
+app.MapNotifyOrleansDashboard();
 app.MapTopicsApi();
 
 app.Run();

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Notify.Tests.Fixtures;
 
 namespace Notify.Tests.AppHost;
@@ -29,11 +31,38 @@ public sealed class AppHostTests
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
 
         // A healthy start and a publish/subscribe round are quiet: no warning or error (each is something to act on),
-        // and no an Information line per grain placement (Polly's, for each resilience pipeline Orleans runs).
+        // and no Information line per grain placement (Polly's, for each resilience pipeline Orleans runs).
         var logs = await ResourceLogs.EntriesAsync(appHost.App, RunningAppHost.Silos.Append("gateway"));
         var noise = logs.Where(entry => entry.IsWarningOrAbove || entry.Category.StartsWith("Polly", StringComparison.Ordinal)).ToList();
         Assert.True(noise.Count == 0, string.Join(Environment.NewLine, noise));
         Assert.Contains(logs, entry => entry is { Level: "info", Category: "Orleans.Runtime.Silo" }); // the log was read
+    }
+
+    [Fact]
+    public async Task TheSilosServeTheOrleansDashboard_LinkedFromTheirResources_ShowingEverySiloAndTheTopicGrains()
+    {
+        await using var appHost = await RunningAppHost.StartAsync();
+        using var gateway = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TestTimeouts.Request };
+        await gateway.PublishAsync(Publisher.NewTopic("dashboard"), "a topic grain to see");
+
+        foreach (var silo in RunningAppHost.Silos)
+        {
+            var link = Assert.Single(appHost.App.ResourceNotifications.TryGetCurrentState(silo, out var state) ? state.Snapshot.Urls : [], url => url.DisplayProperties.DisplayName == "Orleans dashboard");
+            using var http = new HttpClient { BaseAddress = new Uri(link.Url), Timeout = TestTimeouts.Request };
+            using var page = await http.GetAsync("");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    using var counters = JsonDocument.Parse(await http.GetStringAsync("DashboardCounters"));
+                    return counters.RootElement.GetProperty("totalActiveHostCount").GetInt32() == RunningAppHost.Silos.Length
+                        && counters.RootElement.GetProperty("simpleGrainStats").EnumerateArray()
+                            .Any(grain => grain.GetProperty("grainType").GetString()!.Contains("TopicGrain", StringComparison.Ordinal));
+                },
+                $"{silo}'s dashboard shows the {RunningAppHost.Silos.Length} silos and the topic grains");
+        }
     }
 }
 
