@@ -1,5 +1,3 @@
-using Notify.Grains.Streaming;
-
 namespace Notify.Tests.Fixtures;
 
 /// <summary>
@@ -35,17 +33,13 @@ public sealed class InProcessCluster : IAsyncLifetime
         await _store.DisposeAsync();
     }
 
-    /// <summary>A silo with the AppHost's <c>Orleans</c> section (what Aspire's <c>Orleans__*</c> variables say), on free ports.</summary>
-    private sealed class ClusteredApp(string store, string clusterId) : NotifyApp(new Dictionary<string, string?>
+    /// <summary>A silo configured as the AppHost configures its silos (<see cref="SiloEnvironment"/>), on free ports.</summary>
+    private sealed class ClusteredApp(string store, string clusterId) : NotifyApp(Settings(store, clusterId))
     {
-        ["ConnectionStrings:store"] = store,
-        ["Orleans:ClusterId"] = clusterId,
-        ["Orleans:ServiceId"] = clusterId,
-        ["Orleans:Clustering:ProviderType"] = "Redis",
-        ["Orleans:Clustering:ServiceKey"] = "store",
-        [$"Orleans:GrainStorage:{NotifyProviderNames.PubSubStore}:ProviderType"] = "Redis",
-        [$"Orleans:GrainStorage:{NotifyProviderNames.PubSubStore}:ServiceKey"] = "store",
-        [$"Orleans:Streaming:{NotifyProviderNames.Streams}:ProviderType"] = NotifyProviderNames.DoorbellStreamsType,
-        ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
-    });
+        // The environment variables as configuration keys; Kestrel's endpoints are the test server's own.
+        private static Dictionary<string, string?> Settings(string store, string clusterId) =>
+            SiloEnvironment.For(httpPort: 0, loadBalancerPort: 0, FreePort.Next(), store, clusterId, clusterId)
+                .Where(setting => !setting.Key.StartsWith("Kestrel__", StringComparison.Ordinal))
+                .ToDictionary(setting => setting.Key.Replace("__", ":", StringComparison.Ordinal), setting => (string?)setting.Value);
+    }
 }
