@@ -1,4 +1,5 @@
 using Notify.Api.Hosting;
+using Notify.Api.Security;
 using Notify.Api.Subscriptions;
 using Notify.Api.Topics;
 
@@ -8,11 +9,13 @@ builder.AddServiceDefaults();
 builder.AddNotifySilo();          // the co-hosted Orleans silo: topic grains, their store, topic streams
 builder.AddNotifySubscriptions(); // SSE: one fan-out per topic per silo, subscriptions, heartbeats
 builder.AddNotifyTopicsApi();     // publish and read limits, problem details, JSON
+builder.AddNotifySecurity();      // tokens and topic rights, CORS, per-client and per-silo limits
 builder.AddNotifyOrleansDashboard(); // /dashboard/, when Notify:Dashboard:Enabled
 
 var app = builder.Build();
 
 app.UseNotifyProblemDetails();
+app.UseNotifySecurity();
 app.UseDefaultFiles();
 app.UseStaticFiles(); // the demo page at /
 

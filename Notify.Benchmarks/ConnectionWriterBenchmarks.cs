@@ -54,7 +54,7 @@ public class ConnectionWriterBenchmarks
             _pipes.Add(pipe);
             _connections[i] = new TopicSubscription("bench", grain, lastEventId: null, services);
             await _connections[i].ReadFirstPageAsync(CancellationToken.None);
-            _running.Add(_connections[i].RunAsync(pipe.Writer, _stop.Token));
+            _running.Add(_connections[i].RunAsync(new SubscriberConnection(pipe.Writer, Abort: () => { }), _stop.Token));
             _running.Add(DrainAsync(pipe.Reader));
         }
 

@@ -10,7 +10,7 @@ public static class SiloEnvironment
     /// A silo serving HTTP on <paramref name="httpPort"/>, HTTP/2 without TLS for the load balancer on
     /// <paramref name="loadBalancerPort"/>, and Orleans on <paramref name="siloPort"/>, clustered through
     /// the store at <paramref name="store"/> (membership, stream pub-sub state, topics) with the others of
-    /// <paramref name="clusterId"/>, as the AppHost gives it.
+    /// <paramref name="clusterId"/>, as the AppHost gives it, with the per-client limits of <see cref="OneAddressLoad"/>.
     /// </summary>
     public static Dictionary<string, string> For(int httpPort, int loadBalancerPort, int siloPort, string store, string clusterId, string serviceId) => new()
     {
@@ -29,5 +29,19 @@ public static class SiloEnvironment
         ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Notify__Limits__MaxConnectionsPerClient"] = OneAddressLoad["Notify:Limits:MaxConnectionsPerClient"],
+        ["Notify__Limits__PublishesPerSecondPerClient"] = OneAddressLoad["Notify:Limits:PublishesPerSecondPerClient"],
+        ["Notify__Limits__PublishBurstPerClient"] = OneAddressLoad["Notify:Limits:PublishBurstPerClient"],
+    };
+
+    /// <summary>
+    /// Per-client limits raised out of the way: every connection of a test or a benchmark comes from 127.0.0.1, which
+    /// the limits would count as one client. (The limits have tests of their own.)
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> OneAddressLoad { get; } = new Dictionary<string, string>
+    {
+        ["Notify:Limits:MaxConnectionsPerClient"] = "10000000",
+        ["Notify:Limits:PublishesPerSecondPerClient"] = "10000000",
+        ["Notify:Limits:PublishBurstPerClient"] = "10000000",
     };
 }

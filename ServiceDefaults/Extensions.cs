@@ -40,6 +40,11 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+
+        // A request's URL may carry an access token in its query (EventSource cannot send headers), so the lines that
+        // log whole request URLs stay off whatever level is configured: traces redact query values instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
         return builder;
     }
 

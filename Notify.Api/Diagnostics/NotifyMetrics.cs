@@ -62,9 +62,12 @@ public sealed class NotifyMetrics
     public void Written(DateTimeOffset publishedAt) =>
         _deliveryLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - publishedAt).TotalSeconds));
 
-    public void Rejected(int status) => _rejected.Add(
+    /// <summary>Marks a <c>503</c> as a limit of this silo rather than an outage, for <see cref="Rejected"/>.</summary>
+    public static void MarkLimited(HttpContext context) => context.Items[LimitedItem] = true;
+
+    public void Rejected(HttpContext context, int status) => _rejected.Add(
         1,
-        new KeyValuePair<string, object?>("notify.rejection.reason", RejectionReason(status)),
+        new KeyValuePair<string, object?>("notify.rejection.reason", context.Items.ContainsKey(LimitedItem) ? "limit" : RejectionReason(status)),
         new KeyValuePair<string, object?>("http.response.status_code", status));
 
     public void Lagged() => _lagged.Add(1);
@@ -72,6 +75,7 @@ public sealed class NotifyMetrics
     public void Repaired() => _repairs.Add(1);
 
     private const string ResetReasonTag = "notify.reset.reason";
+    private static readonly object LimitedItem = new();
 
     private static string RejectionReason(int status) => status switch
     {

@@ -44,7 +44,7 @@ internal static class SubscriptionTracing
     public static Activity? StartReplay(string topic, string? lastEventId)
     {
         var activity = NotifyTelemetry.Source.StartActivity("notify.replay", ActivityKind.Internal);
-        activity?.SetTag(NotifyTelemetry.TopicTag, topic).SetTag("notify.resume.from", lastEventId);
+        activity?.SetTag(NotifyTelemetry.TopicTag, topic).SetTag("notify.resume.from", ClientText.Safe(lastEventId));
         return activity;
     }
 }

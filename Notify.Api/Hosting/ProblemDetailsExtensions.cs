@@ -13,6 +13,8 @@ public static class ProblemDetailsExtensions
             StatusCodeSelector = exception => exception is BadHttpRequestException badRequest
                 ? badRequest.StatusCode
                 : StatusCodes.Status500InternalServerError,
+            // ...so it is not logged as our error either (Kestrel logs it at Debug).
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
         return app;

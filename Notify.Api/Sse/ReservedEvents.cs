@@ -11,4 +11,7 @@ public static class ReservedEvents
 
     /// <summary>The connection fell too far behind and is being closed; see <see cref="LaggedNotice"/>.</summary>
     public const string Lagged = "notify.lagged";
+
+    /// <summary>The client's token expired and the stream is ending; see <see cref="ExpiredNotice"/>.</summary>
+    public const string Expired = "notify.expired";
 }

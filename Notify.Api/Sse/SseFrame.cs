@@ -80,6 +80,18 @@ public sealed class SseFrame
         return new SseFrame(null, Encode(id: null, ReservedEvents.Lagged, data));
     }
 
+    /// <summary>
+    /// The <c>notify.expired</c> event, written before a stream whose token expired ends. It has no id: the client
+    /// reconnects with a fresh token and the last event it received.
+    /// </summary>
+    public static SseFrame ForExpired(EventPosition lastDelivered)
+    {
+        var data = JsonSerializer.SerializeToUtf8Bytes(
+            new ExpiredNotice("token_expired", lastDelivered.ToString()),
+            SseJsonContext.Default.ExpiredNotice);
+        return new SseFrame(null, Encode(id: null, ReservedEvents.Expired, data));
+    }
+
     private static byte[] EncodeReset(ResetReason reason, string? lastEventId, EventPosition continuesAfter)
     {
         var data = JsonSerializer.SerializeToUtf8Bytes(

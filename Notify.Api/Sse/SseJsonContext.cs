@@ -7,4 +7,5 @@ namespace Notify.Api.Sse;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ResetNotice))]
 [JsonSerializable(typeof(LaggedNotice))]
+[JsonSerializable(typeof(ExpiredNotice))]
 internal sealed partial class SseJsonContext : JsonSerializerContext;

@@ -21,6 +21,13 @@ public sealed class SseOptions
     public int SendQueueLimit { get; set; } = 1_024;
 
     /// <summary>
+    /// A connection whose written events cannot be sent for this long (the client stopped reading, and the socket and
+    /// Kestrel's buffer are full) is dropped at once, freeing its buffers; the client resumes like any reconnect.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How often a silo compares each watched topic's newest position with what its stream delivered,
     /// so that a lost last message is noticed and read from the grain instead of waited for.
     /// </summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
+using Notify.Api.Limits;
 using Notify.Api.Sse;
 using Notify.Grains.Topics;
 using Orleans.Runtime;
@@ -21,12 +22,14 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
     private readonly IClusterMembershipService _membership;
     private readonly string _silo;
     private readonly CancellationTokenSource _stoppingSilo = new();
+    private readonly int _maxTopics;
     private Task _watchingSilos = Task.CompletedTask;
 
     public SubscriptionRegistry(
         IClusterClient client,
         TopicReader reader,
         IOptions<SseOptions> options,
+        IOptions<LimitOptions> limits,
         NotifyMetrics metrics,
         IHostApplicationLifetime lifetime,
         IClusterMembershipService membership,
@@ -36,6 +39,7 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         _client = client;
         _silo = localSilo.SiloAddress.ToString();
         _membership = membership;
+        _maxTopics = limits.Value.MaxTopics;
         _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), lifetime.ApplicationStopping);
         _fanoutLogger = loggers.CreateLogger<TopicFanout>();
     }
@@ -57,6 +61,7 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
     /// events only when null): attached to the topic's fan-out first, then the replay's first page read, so the
     /// stream it writes has every event published after this call returns. Dispose it to detach.
     /// </summary>
+    /// <exception cref="TopicLimitReachedException">This silo may not follow one more topic.</exception>
     /// <exception cref="Exception">
     /// The cluster cannot serve the topic now, the silo is stopping, or <paramref name="cancellationToken"/> fired.
     /// </exception>
@@ -85,6 +90,11 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         {
             if (!_entries.TryGetValue(subscription.Topic, out entry!))
             {
+                if (_entries.Count >= _maxTopics)
+                {
+                    throw new TopicLimitReachedException(subscription.Topic);
+                }
+
                 var fanout = new TopicFanout(subscription.Topic, _client, _services, _silo, _fanoutLogger);
                 // Started off the lock (subscribing is a remote call) and not cancelled with the first
                 // subscriber's request: later subscribers share the same start.

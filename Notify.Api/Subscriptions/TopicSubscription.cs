@@ -38,6 +38,7 @@ public sealed partial class TopicSubscription : IDisposable
     private TopicRead? _first;
     private IDisposable? _attachment;
     private PipeWriter _body = null!;
+    private Action _abort = null!;
 
     internal TopicSubscription(string topic, ITopicGrain grain, string? lastEventId, SubscriptionServices services)
     {
@@ -104,15 +105,18 @@ public sealed partial class TopicSubscription : IDisposable
     public void Dispose() => Interlocked.Exchange(ref _attachment, null)?.Dispose();
 
     /// <summary>
-    /// Writes the stream to <paramref name="body"/>: <c>retry:</c> and the replay (flushed with the response headers),
-    /// then live events, until the client leaves (<paramref name="clientGone"/>), the subscription lags, the silo
-    /// stops or the cluster cannot serve the topic; in the last two cases the client is asked to come back soon.
+    /// Writes the stream to the connection: <c>retry:</c> and the replay (flushed with the response headers), then
+    /// live events, until the client leaves (<paramref name="clientGone"/>), the subscription lags, the client's token
+    /// expires (after <c>notify.expired</c>), the silo stops or the cluster cannot serve the topic; in the last two cases
+    /// the client is asked to come back soon. A client that stops reading is dropped after <see cref="SseOptions.WriteTimeout"/>.
     /// </summary>
-    public async Task RunAsync(PipeWriter body, CancellationToken clientGone)
+    public async Task RunAsync(SubscriberConnection connection, CancellationToken clientGone)
     {
         var first = _first ?? throw new InvalidOperationException("The subscription is not open.");
-        _body = body;
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(clientGone, _services.SiloStopping);
+        _body = connection.Body;
+        _abort = connection.Abort;
+        using var expiry = connection.ExpiresAt is { } expiresAt ? new CancellationTokenSource(SubscriberConnection.TimeLeft(expiresAt)) : null;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(clientGone, _services.SiloStopping, expiry?.Token ?? CancellationToken.None);
         _services.Metrics.ConnectionOpened();
         try
         {
@@ -125,13 +129,17 @@ public sealed partial class TopicSubscription : IDisposable
         catch (Exception) when (_services.SiloStopping.IsCancellationRequested)
         {
             // The client reconnects at once, through the load balancer, to another silo.
-            await EventStreamResponse.AskToReconnectSoonAsync(body);
+            await EventStreamResponse.AskToReconnectSoonAsync(_body);
+        }
+        catch (Exception) when (expiry?.IsCancellationRequested == true)
+        {
+            await EndExpiredAsync();
         }
         catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
         {
             // E.g. the topic grain's silo just died: the client comes back shortly and resumes from its last id.
             LogEndedUnavailable(exception, Topic, _cursor.Position);
-            await EventStreamResponse.AskToReconnectSoonAsync(body);
+            await EventStreamResponse.AskToReconnectSoonAsync(_body);
         }
         finally
         {
@@ -242,7 +250,8 @@ public sealed partial class TopicSubscription : IDisposable
             if (page.Reset is { } reason)
             {
                 _services.Metrics.Reset(reason);
-                LogReset(Topic, lastEventId, reason, page.ContinuesAfter);
+                var quoted = Diagnostics.ClientText.Safe(lastEventId); // the client's text: never raw into a log line
+                LogReset(Topic, quoted, reason, page.ContinuesAfter);
                 Write(SseFrame.ForReset(reason, lastEventId, page.ContinuesAfter));
             }
 
@@ -264,30 +273,18 @@ public sealed partial class TopicSubscription : IDisposable
         }
     }
 
-    private async Task EndLaggedAsync(CancellationToken cancellationToken)
-    {
-        _services.Metrics.Lagged();
-        LogLagged(Topic, _cursor.Position, _services.Options.SendQueueLimit);
-        Write(SseFrame.ForLagged(_cursor.Position, _services.Options.SendQueueLimit));
-        await FlushAsync(cancellationToken);
-    }
-
     private void Write(SseFrame frame) => _body.Write(frame.Bytes.Span);
 
-    /// <summary>Sends what was written; true when the client has gone.</summary>
+    /// <summary>Sends what was written; true when the client has gone, or was dropped for not reading.</summary>
     private async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
     {
-        var result = await _body.FlushAsync(cancellationToken);
+        if (await BoundedFlush.FlushAsync(_body, _services.Options.WriteTimeout, cancellationToken) is not { } result)
+        {
+            DropStuckConnection();
+            return true;
+        }
+
         Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
         return result.IsCompleted || result.IsCanceled;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: resume from {LastEventId} not honoured ({Reason}); continuing after {ContinuesAfter}")]
-    private partial void LogReset(string topic, string? lastEventId, ResetReason reason, EventPosition continuesAfter);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: closing a connection at {LastEventId}: {Limit} events were waiting for it")]
-    private partial void LogLagged(string topic, EventPosition lastEventId, int limit);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the stream of topic {Topic} at {Position}: the topic cannot be served now; the client will reconnect")]
-    private partial void LogEndedUnavailable(Exception exception, string topic, EventPosition position);
 }

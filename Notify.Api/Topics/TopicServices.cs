@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Notify.Api.Diagnostics;
+using Notify.Api.Limits;
+using Notify.Api.Security;
 using Notify.Api.Subscriptions;
 
 namespace Notify.Api.Topics;
@@ -12,4 +14,7 @@ public sealed record TopicServices(
     IOptions<PublishOptions> PublishOptions,
     IOptions<UnavailableOptions> UnavailableOptions,
     NotifyMetrics Metrics,
+    TopicAccess Access,
+    SiloConnections Connections,
+    IOptions<LimitOptions> Limits,
     ILogger<TopicServices> Logger);

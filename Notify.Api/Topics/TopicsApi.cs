@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Api.Hosting;
+using Notify.Api.Limits;
+using Notify.Api.Security;
 using Notify.Api.Sse;
 using Notify.Api.Subscriptions;
 using Notify.Grains.Reads;
@@ -22,8 +24,8 @@ public static partial class TopicsApi
     public static IEndpointRouteBuilder MapTopicsApi(this IEndpointRouteBuilder app)
     {
         var topics = app.MapGroup("/topics").WithTags("Topics");
-        topics.MapPost("/{topic}", PublishAsync);
-        topics.MapGet("/{topic}", SubscribeAsync);
+        topics.MapPost("/{topic}", PublishAsync).RequireRateLimiting(ClientLimits.PublishPolicy);
+        topics.MapGet("/{topic}", SubscribeAsync).RequireRateLimiting(ClientLimits.ConnectionsPolicy);
         topics.MapGet("/{topic}/events", ListEventsAsync);
         return app;
     }
@@ -38,7 +40,12 @@ public static partial class TopicsApi
             return invalid;
         }
 
-        var (problem, data) = await ReadEventDataAsync(context, services.PublishOptions.Value.MaxBodyBytes);
+        if ((await services.Access.CheckAsync(context, topic, TopicRight.Publish)).Problem is { } refused)
+        {
+            return refused;
+        }
+
+        var (problem, data) = await ReadEventDataAsync(context, services.PublishOptions.Value.MaxBodyBytes, services.Logger);
         if (problem is not null)
         {
             return problem;
@@ -88,10 +95,26 @@ public static partial class TopicsApi
             return Problems.NotAcceptable();
         }
 
+        var access = await services.Access.CheckAsync(context, topic, TopicRight.Subscribe);
+        if (access.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        using var place = services.Connections.TryOpen();
+        if (place is null)
+        {
+            return Problems.SiloFull(context, services.Limits.Value.ConnectionRetryAfterSeconds, "This node holds as many streams as it may; try again, or another node.");
+        }
+
         TopicSubscription subscription;
         try
         {
             subscription = await services.Subscriptions.OpenAsync(topic, LastEventId(context.Request), context.RequestAborted);
+        }
+        catch (TopicLimitReachedException)
+        {
+            return Problems.SiloFull(context, services.Limits.Value.ConnectionRetryAfterSeconds, "This node follows as many topics as it may; try again, or another node.");
         }
         catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -108,7 +131,7 @@ public static partial class TopicsApi
         using (subscription)
         {
             EventStreamResponse.Start(context);
-            await subscription.RunAsync(context.Response.BodyWriter, context.RequestAborted);
+            await subscription.RunAsync(new SubscriberConnection(context.Response.BodyWriter, context.Abort, access.ExpiresAt), context.RequestAborted);
         }
 
         return TypedResults.Empty;
@@ -121,6 +144,11 @@ public static partial class TopicsApi
         if (TopicRules.ValidateTopic(topic) is { } topicError)
         {
             return Problems.BadRequest(topicError);
+        }
+
+        if ((await services.Access.CheckAsync(context, topic, TopicRight.Subscribe)).Problem is { } refused)
+        {
+            return refused;
         }
 
         var count = DefaultListLimit;
@@ -167,9 +195,21 @@ public static partial class TopicsApi
     }
 
     /// <summary>The event's data: the whole body, UTF-8, not empty and within the limit; otherwise the problem to answer.</summary>
-    private static async Task<(ProblemHttpResult? Problem, byte[] Data)> ReadEventDataAsync(HttpContext context, int maxBytes)
+    private static async Task<(ProblemHttpResult? Problem, byte[] Data)> ReadEventDataAsync(HttpContext context, int maxBytes, ILogger logger)
     {
-        var (outcome, data) = await PublishBodyReader.ReadAsync(context.Request, maxBytes, context.RequestAborted);
+        PublishBodyReader.Outcome outcome;
+        byte[] data;
+        try
+        {
+            (outcome, data) = await PublishBodyReader.ReadAsync(context.Request, maxBytes, context.RequestAborted);
+        }
+        catch (BadHttpRequestException badBody)
+        {
+            // The client's fault (a malformed chunk, a body too slow or cut short): one line at Debug, never an error.
+            LogBadBody(logger, badBody.StatusCode, badBody.Message);
+            return (Problems.BadBody(badBody.StatusCode), []);
+        }
+
         return outcome switch
         {
             PublishBodyReader.Outcome.TooLarge => (Problems.PayloadTooLarge(maxBytes), data),
@@ -191,6 +231,9 @@ public static partial class TopicsApi
         string? query = request.Query["last_event_id"];
         return !string.IsNullOrEmpty(query) ? query : request.Query["lastEventId"];
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A publish body could not be read ({Status}): {Reason}")]
+    private static partial void LogBadBody(ILogger logger, int status, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publish to {Topic} failed: the topic grain is unavailable")]
     private static partial void LogPublishUnavailable(ILogger logger, Exception exception, string topic);

@@ -16,7 +16,7 @@ internal sealed class NotifyHub : IHub
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _server = ChildProcess.StartProgram("Notify.Api", "Notify.Api", new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = TopicsUrl.GetLeftPart(UriPartial.Authority),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -24,7 +24,13 @@ internal sealed class NotifyHub : IHub
             // Embedded mode clusters on localhost; free ports keep it clear of any other silo on the machine.
             ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        foreach (var (key, value) in SiloEnvironment.OneAddressLoad)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value; // the generator is one client
+        }
+
+        _server = ChildProcess.StartProgram("Notify.Api", "Notify.Api", environment);
         await _server.WaitUntilHealthyAsync(new Uri(TopicsUrl, "/health"), TimeSpan.FromSeconds(60), cancellationToken);
     }
 

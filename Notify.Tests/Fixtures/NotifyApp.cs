@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Notify.Testing;
 
 namespace Notify.Tests.Fixtures;
 
@@ -33,6 +34,11 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// elsewhere, so a broken stream shows as late events instead of being quietly repaired.</summary>
     protected NotifyApp(IReadOnlyDictionary<string, string?> overrides)
     {
+        foreach (var (key, value) in SiloEnvironment.OneAddressLoad)
+        {
+            _settings[key] = value;
+        }
+
         foreach (var (key, value) in overrides)
         {
             _settings[key] = value;

@@ -81,7 +81,7 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
         var options = new SseOptions { SendQueueLimit = 16 };
         using var subscription = await OpenAsync(topic, grain, lastEventId: null, options);
-        var running = subscription.RunAsync(pipe.Writer, CancellationToken.None);
+        var running = subscription.RunAsync(new SubscriberConnection(pipe.Writer, pipe.Writer.CancelPendingFlush), CancellationToken.None);
         Assert.Equal("retry: 3000\n\n", await ReadTextAsync(pipe.Reader, "\n\n"));
 
         // One big event fills the client's window: the writer is now stuck in its flush.
@@ -121,7 +121,7 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         using var subscription = await OpenAsync(topic, grain, positions[0].ToString());
-        var running = subscription.RunAsync(pipe.Writer, stop.Token);
+        var running = subscription.RunAsync(new SubscriberConnection(pipe.Writer, pipe.Writer.CancelPendingFlush), stop.Token);
         var replay = await ReadTextAsync(pipe.Reader, $"id: {positions[4]}\n");
 
         // Live copies of replayed events are dropped; an event after a gap brings the missing ones first.
@@ -151,7 +151,7 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         using var subscription = await OpenAsync(topic, reads, lastEventId: null);
-        var running = subscription.RunAsync(pipe.Writer, stop.Token);
+        var running = subscription.RunAsync(new SubscriberConnection(pipe.Writer, pipe.Writer.CancelPendingFlush), stop.Token);
         await ReadTextAsync(pipe.Reader, "retry: 3000\n\n");
 
         // What a fan-out hands every subscription when the topic's history was replaced by a new epoch.
@@ -178,7 +178,7 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         using var subscription = await OpenAsync(topic, grain, lastEventId: null);
-        var running = subscription.RunAsync(pipe.Writer, stop.Token);
+        var running = subscription.RunAsync(new SubscriberConnection(pipe.Writer, pipe.Writer.CancelPendingFlush), stop.Token);
         await ReadTextAsync(pipe.Reader, "retry: 3000\n\n");
 
         // The topic's history is lost; the fan-out was behind this subscription when it noticed.
