@@ -10,6 +10,7 @@ builder.AddNotifySilo();          // the co-hosted Orleans silo: topic grains, t
 builder.AddNotifySubscriptions(); // SSE: one fan-out per topic per silo, subscriptions, heartbeats
 builder.AddNotifyTopicsApi();     // publish and read limits, problem details, JSON
 builder.AddNotifySecurity();      // tokens and topic rights, CORS, per-client and per-silo limits
+builder.AddNotifyKestrelLimits(); // header, body and timeout limits that cut slow attacks, not quiet streams
 builder.AddNotifyOrleansDashboard(); // /dashboard/, when Notify:Dashboard:Enabled
 
 var app = builder.Build();
