@@ -29,10 +29,12 @@ public sealed class SseTestClient : IAsyncDisposable
     public Task Completion => _reading;
 
     public static async Task<SseTestClient> ConnectAsync(
-        HttpClient http, string topic, string? lastEventId = null, string? query = null, TimeSpan? timeout = null)
+        HttpClient http, string topic, string? lastEventId = null, string? query = null, TimeSpan? timeout = null,
+        Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"topics/{topic}{query}");
         request.Headers.Accept.ParseAdd("text/event-stream");
+        configure?.Invoke(request);
         if (lastEventId is not null)
         {
             request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
