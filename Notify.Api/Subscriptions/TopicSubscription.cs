@@ -61,6 +61,9 @@ public sealed partial class TopicSubscription : IDisposable
     /// <summary>The position of the last event written to the client.</summary>
     public EventPosition Cursor => _cursor.Position;
 
+    /// <summary>Whether the client fell too far behind (its queue overflowed, or it stopped reading): the stream is ending.</summary>
+    public bool Lagged => _lagged;
+
     /// <summary>Queues a frame; never blocks. A full queue marks the subscription lagged.</summary>
     internal void Enqueue(SseFrame frame)
     {

@@ -32,7 +32,7 @@ public sealed class FanoutTests(NotifyApp app) : IDisposable
     }
 
     [Fact]
-    public async Task SlowSubscriber_DoesNotDelayOthers_AndIsClosedAfterNotifyLagged()
+    public async Task SlowSubscriber_DoesNotDelayOthers_AndIsCutOff()
     {
         var topic = Publisher.NewTopic("slow");
         await using var fast = await SseTestClient.ConnectAsync(_http, topic);
@@ -52,8 +52,8 @@ public sealed class FanoutTests(NotifyApp app) : IDisposable
         // The fast subscriber got everything while the slow one was stuck.
         Assert.Equal(ids, (await fast.TakeAsync(ids.Count, TimeSpan.FromSeconds(60))).Select(e => e.EventId));
 
-        // Reading now, the slow subscriber finds a contiguous prefix, then (if the server could still
-        // write it) notify.lagged naming its last event, then the end of the stream.
+        // Reading now, the slow subscriber finds a contiguous prefix, then the end of its stream: it was dropped for not
+        // reading (SlowConsumerTests pins the notify.lagged event and the drop's timing).
         var received = new List<System.Net.ServerSentEvents.SseItem<string>>();
         using var readTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
@@ -65,17 +65,11 @@ public sealed class FanoutTests(NotifyApp app) : IDisposable
         }
         catch (IOException)
         {
-            // Kestrel may also have aborted the stuck connection (minimum response data rate).
+            // The server aborted the stuck connection.
         }
 
         var events = received.Where(e => e.EventType == "message").ToList();
         Assert.True(events.Count < ids.Count, "the slow subscriber was cut off");
         Assert.Equal(ids.Take(events.Count), events.Select(e => e.EventId));
-        var lagged = received.Where(e => e.EventType == "notify.lagged").ToList();
-        if (lagged.Count > 0)
-        {
-            Assert.Equal("notify.lagged", received[^1].EventType);
-            Assert.Contains(events[^1].EventId!, lagged[0].Data, StringComparison.Ordinal);
-        }
     }
 }

@@ -1,0 +1,111 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
+using Notify.Tests.Fixtures;
+
+namespace Notify.Tests.Security;
+
+/// <summary>
+/// What a client sends never breaks a log line, bad input from a client is never logged as an error, and a token sent
+/// in the query never reaches a log entry, a span or an answer.
+/// </summary>
+[Collection(Diagnostics.MeasuresTheProcess.Name)]
+public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedNotifyApp>, IDisposable
+{
+    private readonly HttpClient _http = app.CreateHttpClient();
+
+    public void Dispose() => _http.Dispose();
+
+    [Fact]
+    public async Task ALastEventIdWithCrLf_IsLoggedOnOneLine_NeverAsForgedLines()
+    {
+        var topic = "public." + Guid.NewGuid().ToString("N");
+        await _http.PublishAsync(topic, "first");
+        await using var stream = await SseTestClient.ConnectAsync(_http, topic, query: "?last_event_id=x%0D%0Aid%3A%20evil%0D%0Adata%3A%20evil");
+        Assert.Equal("notify.reset", (await stream.NextAsync()).EventType);
+
+        var quoting = await WaitForEntriesAsync(entry => entry.Message.Contains("evil", StringComparison.Ordinal), "the reset is logged");
+        foreach (var entry in quoting)
+        {
+            Assert.DoesNotContain('\r', entry.Message);
+            Assert.DoesNotContain('\n', entry.Message);
+            Assert.Contains(@"x\x0D\x0Aid: evil\x0D\x0Adata: evil", entry.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task MalformedChunksAHalfClosedBodyAndASlowBody_Get4xx_AndAreLoggedAtDebugOnly()
+    {
+        var topic = "public." + Guid.NewGuid().ToString("N");
+        var head = $"POST /topics/{topic} HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\n";
+        var before = app.Logs.Entries.Count;
+
+        var badSize = await RawHttp.ExchangeAsync(app.BaseAddress, head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+        var badExtension = await RawHttp.ExchangeAsync(app.BaseAddress, head + "Transfer-Encoding: chunked\r\n\r\n5;ext\nhello\r\n0\r\n\r\n");
+        var halfClosed = await RawHttp.ExchangeAsync(app.BaseAddress, head + "Content-Length: 100\r\n\r\nonly ten b", halfClose: true);
+        var slow = await RawHttp.SendBodySlowlyAsync(app.BaseAddress, head + "Content-Length: 1000\r\n\r\n", 1000, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 400", badSize, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 400", badExtension, StringComparison.Ordinal);
+        Assert.Equal("", halfClosed); // Kestrel takes the client's FIN for leaving: no answer, the connection closed
+        Assert.StartsWith("HTTP/1.1 408", slow, StringComparison.Ordinal);
+        foreach (var answer in new[] { badSize, badExtension, slow })
+        {
+            Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", answer, StringComparison.Ordinal);
+        }
+
+        var entries = app.Logs.Entries.Skip(before).Where(e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || e.Category.StartsWith("Notify", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal(3, entries.Count(e => e.Category.StartsWith("Notify", StringComparison.Ordinal) && e.Message.StartsWith("A publish body could not be read", StringComparison.Ordinal) && e.Level == LogLevel.Debug));
+    }
+
+    [Fact]
+    public async Task AQueryToken_NeverReachesALogEntryASpanOrAnAnswer()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddAspNetCoreInstrumentation() // as ServiceDefaults traces requests
+            .AddSource("Notify")
+            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
+            .AddInMemoryExporter(spans)
+            .Build();
+        var topic = "orders." + Guid.NewGuid().ToString("N");
+        var token = TestTokens.For("secret-holder", publish: ["orders.*"], subscribe: ["orders.*"]);
+        var expired = TestTokens.Expired("expired-holder");
+        var answers = new List<string>();
+
+        await using (var stream = await SseTestClient.ConnectAsync(_http, topic, query: $"?access_token={token}&last_event_id=garbage"))
+        {
+            Assert.Equal("notify.reset", (await stream.NextAsync()).EventType);
+        }
+
+        foreach (var url in new[] { $"topics/{topic}?access_token={token}", $"topics/{topic}?access_token={expired}", $"topics/public.x?access_token={expired}&type=notify.bad" })
+        {
+            using var response = await _http.PostAsync(url, new StringContent("x"));
+            answers.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        using (var read = await _http.GetAsync($"topics/{topic}/events?access_token={expired}&limit=nope"))
+        {
+            answers.Add(await read.Content.ReadAsStringAsync());
+        }
+
+        tracing.ForceFlush();
+        foreach (var secret in new[] { token, expired })
+        {
+            var signature = secret[(secret.LastIndexOf('.') + 1)..];
+            Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(signature, StringComparison.Ordinal) || e.Values.Any(v => v.Contains(signature, StringComparison.Ordinal)) || (e.Exception?.ToString().Contains(signature, StringComparison.Ordinal) ?? false));
+            Assert.DoesNotContain(spans, span => span.TagObjects.Any(tag => tag.Value?.ToString()?.Contains(signature, StringComparison.Ordinal) ?? false) || span.DisplayName.Contains(signature, StringComparison.Ordinal));
+            Assert.DoesNotContain(answers, answer => answer.Contains(signature, StringComparison.Ordinal));
+        }
+
+        Assert.Contains(spans, span => span.Kind == System.Diagnostics.ActivityKind.Server); // the requests were traced
+    }
+
+    private async Task<List<CapturedLogs.Entry>> WaitForEntriesAsync(Func<CapturedLogs.Entry, bool> match, string because)
+    {
+        await Eventually.TrueAsync(() => app.Logs.Entries.Any(match), because);
+        return [.. app.Logs.Entries.Where(match)];
+    }
+}
