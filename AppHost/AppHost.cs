@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Notify.AppHost.Security;
 using Notify.AppHost.Store;
 using Notify.AppHost.Streaming;
 using Notify.Grains.Streaming;
@@ -15,6 +16,11 @@ const string LoadBalancerEndpoint = "lb";
 // Garnet keeps Orleans' membership, stream pub-sub state and the topics. Its data survives restarts.
 var store = builder.AddGarnet("store", repositoryRoot, storeDirectory)
     .WithOrleansProviderType("Redis");
+
+// The key the silos check tokens with: generated for each run unless Parameters:notify-signing-key is set. A token
+// signed with it, for every topic, is printed at start.
+var signingKey = builder.AddParameter("notify-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+builder.PrintDevelopmentToken(signingKey, gatewayPort);
 
 var cluster = builder.AddOrleans("notify-cluster")
     .WithClustering(store)
@@ -55,6 +61,12 @@ IResourceBuilder<ProjectResource> AddSilo(string name)
         // Otherwise a silo may advertise another of the machine's addresses.
         .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
         .WithHttpHealthCheck("/health")
+        // Tokens signed with the run's key; the demo page's topics are open to anyone.
+        .WithEnvironment("Notify__Auth__SigningKey", signingKey)
+        .WithEnvironment("Notify__Auth__Anonymous__Publish__0", "demo")
+        .WithEnvironment("Notify__Auth__Anonymous__Publish__1", "demo.*")
+        .WithEnvironment("Notify__Auth__Anonymous__Subscribe__0", "demo")
+        .WithEnvironment("Notify__Auth__Anonymous__Subscribe__1", "demo.*")
         // The Orleans dashboard, linked from the silo's row in the Aspire dashboard.
         .WithEnvironment("Notify__Dashboard__Enabled", "true");
     silo.WithUrl($"{silo.GetEndpoint("http")}/dashboard/", "Orleans dashboard");

@@ -6,6 +6,7 @@ let source = null;
 let lastEventId = null;   // what the browser will send as Last-Event-ID when it reconnects
 let received = 0;
 let opens = 0;
+let pendingResume = null; // where a stream ended by an expired token resumes
 
 function setState(state) {
   const element = $("state");
@@ -43,12 +44,23 @@ function showEvent(event, reserved) {
   item.scrollIntoView({ block: "nearest" });
 }
 
-function connect(topic) {
+// EventSource cannot send headers: the token goes in the access_token query parameter (or a cookie).
+function streamUrl(topic, resumeAfter) {
+  const query = new URLSearchParams();
+  const token = $("token").value.trim();
+  if (token) query.set("access_token", token);
+  if (resumeAfter) query.set("last_event_id", resumeAfter);
+  const text = query.toString();
+  return `/topics/${encodeURIComponent(topic)}${text ? `?${text}` : ""}`;
+}
+
+function connect(topic, resumeAfter = null) {
   disconnect();
   opens = 0;
   setState("connecting");
-  // No Last-Event-ID on the first request: live events from now on. The browser adds it on every reconnect.
-  source = new EventSource(`/topics/${encodeURIComponent(topic)}`);
+  // No Last-Event-ID on the first request: live events from now on. The browser adds it on every reconnect;
+  // a new EventSource (after a token renewal) passes it in the query instead.
+  source = new EventSource(streamUrl(topic, resumeAfter));
   source.onopen = () => {
     opens += 1;
     setState("open");
@@ -59,8 +71,9 @@ function connect(topic) {
       setState("connecting");
       logConnection(`connection lost; the browser reconnects with Last-Event-ID ${lastEventId ?? "(none)"}`);
     } else {
+      // EventSource gives up on a non-200 answer, e.g. 401 for a missing or expired token.
       setState("closed");
-      logConnection("connection closed");
+      logConnection("connection closed (refused? check the token)");
     }
   };
   source.onmessage = (event) => showEvent(event, false);
@@ -68,6 +81,23 @@ function connect(topic) {
   for (const type of ["notify.reset", "notify.lagged"]) {
     source.addEventListener(type, (event) => showEvent(event, true));
   }
+  // The token expired: the server says so, then ends the stream. Renew it and resume after the last event received;
+  // the renewed stream misses nothing and repeats nothing.
+  // A real page fetches a fresh token from its own backend and reconnects at once:
+  //   const token = await (await fetch("/my-app/notify-token")).text();
+  //   source = new EventSource(`/topics/${topic}?access_token=${token}&last_event_id=${resumeAfter}`);
+  // The demo has no token service: it waits for a fresh token in the field and resumes on Connect.
+  source.addEventListener("notify.expired", (event) => {
+    showEvent(event, true);
+    pendingResume = JSON.parse(event.data).lastEventId;
+    source.close();
+    source = null;
+    setState("expired");
+    logConnection(`token expired: paste a fresh one and press Connect to resume after ${pendingResume}`);
+    $("token").select();
+    $("connect").disabled = false;
+    $("disconnect").disabled = true;
+  });
   $("connect").disabled = true;
   $("disconnect").disabled = false;
 }
@@ -91,6 +121,8 @@ async function publish() {
   const url = `/topics/${encodeURIComponent(topic)}${type ? `?type=${encodeURIComponent(type)}` : ""}`;
   const headers = { "Content-Type": "text/plain; charset=utf-8" };
   if (key) headers["Idempotency-Key"] = key;
+  const token = $("token").value.trim();
+  if (token) headers.Authorization = `Bearer ${token}`;
   try {
     const response = await fetch(url, { method: "POST", headers, body: $("data").value });
     const body = await response.json();
@@ -102,11 +134,20 @@ async function publish() {
   }
 }
 
-$("subscribe").addEventListener("submit", (event) => { event.preventDefault(); connect($("topic").value); });
+$("subscribe").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const resumeAfter = pendingResume;
+  pendingResume = null;
+  connect($("topic").value, resumeAfter);
+});
 $("disconnect").addEventListener("click", disconnect);
 $("publish").addEventListener("submit", (event) => { event.preventDefault(); publish(); });
 
 // ?topic=orders&connect=1 opens the page already subscribed.
 const query = new URLSearchParams(location.search);
 if (query.get("topic")) $("topic").value = query.get("topic");
+if (query.get("token")) {
+  $("token").value = query.get("token");
+  history.replaceState(null, "", `${location.pathname}?topic=${encodeURIComponent($("topic").value)}`); // not left in the address bar
+}
 if (query.get("connect") === "1") connect($("topic").value);

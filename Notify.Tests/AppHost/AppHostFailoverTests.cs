@@ -25,7 +25,7 @@ public sealed class AppHostFailoverTests(ITestOutputHelper output)
             var victim = await VictimAsync(appHost.App, run.Topics);
             Process.GetProcessById(victim.ProcessId).Kill();
             output.WriteLine($"SIGKILL {victim.Name} (process {victim.ProcessId}), host of {victim.TopicGrainIds.Count(run.Topics.Contains)} of the run's topic grains");
-        }, output, subscribersPerTopic: 1, eventsPerTopic: 150);
+        }, output, subscribersPerTopic: 1, eventsPerTopic: 150, token: appHost.Token);
 
         Assert.Equal(0, figures.Missing);
         Assert.Equal(0, figures.Duplicated);

@@ -12,7 +12,7 @@ public sealed class AppHostTests
     public async Task AppHost_StartsStoreSilosAndGateway_AndEventsPublishedThroughTheGatewayReachSubscribers_AndResume_WithNoWarningOrErrorLogged()
     {
         await using var appHost = await RunningAppHost.StartAsync();
-        using var http = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TestTimeouts.Request };
+        using var http = appHost.CreateAuthorizedClient(); // with the token the AppHost printed
         var topic = Publisher.NewTopic("apphost");
         await using var subscriber = await SseTestClient.ConnectAsync(http, topic);
 
@@ -30,6 +30,20 @@ public sealed class AppHostTests
         using var health = await http.GetAsync("health");
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
 
+        // The printed token comes with ready commands; without a token only the demo page's topics are open.
+        var printed = Assert.Single(appHost.Logs.Entries, entry => entry.Category == "Notify.AppHost").Message;
+        Assert.Contains($"curl -N -H \"Authorization: Bearer $TOKEN\" http://localhost:{appHost.Gateway.Port}/topics/orders", printed, StringComparison.Ordinal);
+        using var anonymous = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TestTimeouts.Request };
+        var demo = Publisher.NewTopic("demo.apphost").Replace('-', '.');
+        await using (var demoSubscriber = await SseTestClient.ConnectAsync(anonymous, demo))
+        {
+            Assert.Equal(await anonymous.PublishAsync(demo, "open to anyone"), (await demoSubscriber.NextAsync()).EventId);
+        }
+
+        using var refused = await anonymous.PostAsync($"topics/{topic}", new StringContent("no token"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(refused.Headers.WwwAuthenticate).Scheme);
+
         // A healthy start and a publish/subscribe round are quiet: no warning or error (each is something to act on),
         // and no Information line per grain placement (Polly's, for each resilience pipeline Orleans runs).
         var logs = await ResourceLogs.EntriesAsync(appHost.App, RunningAppHost.Silos.Append("gateway"));
@@ -42,7 +56,7 @@ public sealed class AppHostTests
     public async Task TheSilosServeTheOrleansDashboard_LinkedFromTheirResources_ShowingEverySiloAndTheTopicGrains()
     {
         await using var appHost = await RunningAppHost.StartAsync();
-        using var gateway = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TestTimeouts.Request };
+        using var gateway = appHost.CreateAuthorizedClient();
         await gateway.PublishAsync(Publisher.NewTopic("dashboard"), "a topic grain to see");
 
         foreach (var silo in RunningAppHost.Silos)

@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Notify.Tests.Fixtures;
 
 namespace Notify.Tests.AppHost;
 
@@ -19,13 +20,31 @@ internal sealed class RunningAppHost : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly DirectoryInfo _storeDirectory;
 
-    private RunningAppHost(DistributedApplication app, DirectoryInfo storeDirectory)
+    private RunningAppHost(DistributedApplication app, DirectoryInfo storeDirectory, CapturedLogs logs)
     {
         App = app;
+        Logs = logs;
         _storeDirectory = storeDirectory;
     }
 
     public DistributedApplication App { get; }
+
+    /// <summary>What the AppHost itself logged (the printed development token among it).</summary>
+    public CapturedLogs Logs { get; }
+
+    /// <summary>The development token the AppHost printed: every topic.</summary>
+    public string Token => Logs.Entries
+        .Where(entry => entry.Category == "Notify.AppHost")
+        .SelectMany(entry => entry.Values)
+        .First(value => value.StartsWith("eyJ", StringComparison.Ordinal));
+
+    /// <summary>A client of the gateway that sends <see cref="Token"/>.</summary>
+    public HttpClient CreateAuthorizedClient()
+    {
+        var http = new HttpClient { BaseAddress = Gateway, Timeout = TestTimeouts.Request };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return http;
+    }
 
     /// <summary>The load balancer's address.</summary>
     public Uri Gateway => App.GetEndpoint("gateway", "http");
@@ -39,8 +58,10 @@ internal sealed class RunningAppHost : IAsyncDisposable
             timeout.Token);
         // The orchestrator's health checks fail, as they should, while resources start and stop: not worth printing.
         builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        var logs = new CapturedLogs();
+        builder.Services.AddLogging(logging => logging.AddProvider(logs));
         var app = await builder.BuildAsync(timeout.Token);
-        var running = new RunningAppHost(app, storeDirectory);
+        var running = new RunningAppHost(app, storeDirectory, logs);
         try
         {
             await app.StartAsync(timeout.Token);

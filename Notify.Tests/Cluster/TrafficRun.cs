@@ -34,13 +34,19 @@ internal sealed class TrafficRun
     /// <param name="topicCount">Topics, each with its own publisher.</param>
     /// <param name="subscribersPerTopic">Subscribers (resuming like EventSource) per topic.</param>
     /// <param name="eventsPerTopic">Events each publisher publishes, one at a time.</param>
+    /// <param name="token">The bearer token every request carries, when the cluster checks tokens.</param>
     public static async Task<TrafficFigures> RunAsync(
         Uri gateway, string name, Func<TrafficRun, Task> disruptAsync, ITestOutputHelper output,
-        int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200)
+        int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200, string? token = null)
     {
         var run = new TrafficRun([.. Enumerable.Range(0, topicCount).Select(i => Publisher.NewTopic($"{name}{i}"))]);
         using var subscribeClient = new HttpClient { BaseAddress = gateway, Timeout = TestTimeouts.Request };
         using var publishClient = new HttpClient { BaseAddress = gateway, Timeout = TestTimeouts.Request };
+        if (token is not null)
+        {
+            subscribeClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            publishClient.DefaultRequestHeaders.Authorization = subscribeClient.DefaultRequestHeaders.Authorization;
+        }
         var subscribers = run.Topics.SelectMany(topic => Enumerable.Range(0, subscribersPerTopic)
             .Select(_ => new ResumingSubscriber(subscribeClient, topic))).ToList();
         try
