@@ -22,6 +22,7 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddKeyedSingleton(TopicOptions.ClockKey, TimeProvider.System);
         builder.Services.AddSingleton<TopicStoreMetrics>();
+        builder.Services.AddSingleton<TopicActivations>();
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.UseOrleans(silo =>

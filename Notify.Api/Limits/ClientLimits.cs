@@ -50,7 +50,7 @@ public static class ClientLimits
         var context = rejected.HttpContext;
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : Limits(context).ConnectionRetryAfterSeconds;
+            : Limits(context).RetryAfterSeconds;
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var what = context.Request.Method == HttpMethods.Post ? "publishes" : "open connections";

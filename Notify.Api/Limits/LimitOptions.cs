@@ -31,7 +31,7 @@ public sealed class LimitOptions
     [Range(1, 10_000_000)]
     public int PublishBurstPerClient { get; set; } = 1_000;
 
-    /// <summary>The <c>Retry-After</c> (seconds) of a refused connection.</summary>
+    /// <summary>The <c>Retry-After</c> (seconds) of a request refused by a limit of this silo (streams, topics), or of a refused stream.</summary>
     [Range(1, 3600)]
-    public int ConnectionRetryAfterSeconds { get; set; } = 5;
+    public int RetryAfterSeconds { get; set; } = 5;
 }

@@ -59,6 +59,10 @@ public static partial class TopicsApi
             result = await services.Client.GetGrain<ITopicGrain>(topic)
                 .PublishAsync(new PublishRequest(data, string.IsNullOrEmpty(type) ? null : type, idempotencyKey), deadline.Token);
         }
+        catch (TopicCapacityException)
+        {
+            return TopicsFull(context, services);
+        }
         catch (Exception exception) when (OrleansFailures.IsUnavailable(exception)
             || (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
@@ -104,7 +108,7 @@ public static partial class TopicsApi
         using var place = services.Connections.TryOpen();
         if (place is null)
         {
-            return Problems.SiloFull(context, services.Limits.Value.ConnectionRetryAfterSeconds, "This node holds as many streams as it may; try again, or another node.");
+            return Problems.SiloFull(context, services.Limits.Value.RetryAfterSeconds, "This node holds as many streams as it may; try again, or another node.");
         }
 
         TopicSubscription subscription;
@@ -112,9 +116,9 @@ public static partial class TopicsApi
         {
             subscription = await services.Subscriptions.OpenAsync(topic, LastEventId(context.Request), context.RequestAborted);
         }
-        catch (TopicLimitReachedException)
+        catch (Exception exception) when (exception is TopicLimitReachedException or TopicCapacityException)
         {
-            return Problems.SiloFull(context, services.Limits.Value.ConnectionRetryAfterSeconds, "This node follows as many topics as it may; try again, or another node.");
+            return TopicsFull(context, services);
         }
         catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -163,6 +167,10 @@ public static partial class TopicsApi
         {
             read = await services.Reader.ReadPageAsync(services.Client.GetGrain<ITopicGrain>(topic), from, context.RequestAborted, maxEvents: count);
         }
+        catch (TopicCapacityException)
+        {
+            return TopicsFull(context, services);
+        }
         catch (Exception exception) when (OrleansFailures.IsUnavailable(exception))
         {
             LogReadUnavailable(services.Logger, exception, topic);
@@ -179,6 +187,9 @@ public static partial class TopicsApi
             new BufferedEventsPage(topic, reset, events, read.End.ToString(), read.Head.ToString(), read.HasMore),
             TopicsJsonContext.Default.BufferedEventsPage);
     }
+
+    private static ProblemHttpResult TopicsFull(HttpContext context, TopicServices services) =>
+        Problems.SiloFull(context, services.Limits.Value.RetryAfterSeconds, "This node holds as many topics as it may; try again, maybe on another node.");
 
     /// <summary>Checks what a publish names before its body is read: the topic, the type, the idempotency key, the media type.</summary>
     private static ProblemHttpResult? ValidatePublish(string topic, string? type, string? idempotencyKey, string? contentType)

@@ -39,6 +39,8 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private readonly TimeProvider _time;
     private readonly ILogger<TopicGrain> _logger;
     private readonly TopicStoreMetrics _metrics;
+    private readonly TopicActivations _activations;
+    private IDisposable? _place; // this activation's place among the silo's topics
     private readonly TopicCopy _copy;
     private readonly PublishQueue _queue = new();
     private TopicLease _lease = null!;
@@ -52,8 +54,10 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         ITopicLog log,
         [FromKeyedServices(TopicOptions.ClockKey)] TimeProvider time,
         ILogger<TopicGrain> logger,
-        TopicStoreMetrics metrics)
+        TopicStoreMetrics metrics,
+        TopicActivations activations)
     {
+        _activations = activations;
         _options = options.Value;
         _log = log;
         _time = time;
@@ -66,9 +70,25 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
-        await OpenAsync(renew: false, cancellationToken);
+        _place = _activations.TryEnter() ?? throw new TopicCapacityException(Topic);
+        try
+        {
+            _stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
+            await OpenAsync(renew: false, cancellationToken);
+        }
+        catch
+        {
+            _place.Dispose();
+            throw;
+        }
+
         LogActivated(Topic, _copy.Head);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _place?.Dispose();
+        return Task.CompletedTask;
     }
 
     /// <summary>Replaces the in-memory copy with what the log holds (taking the lease, or renewing this activation's).</summary>
@@ -267,22 +287,4 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     }
 
     public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default) => Task.FromResult(_copy.Head);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Topic {Topic} activated at {Head}")]
-    private partial void LogActivated(string topic, EventPosition head);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: the log holds more than this copy (at {Head}); reading the topic from its log again")]
-    private partial void LogReloading(string topic, EventPosition head);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not read the log again; retrying")]
-    private partial void LogCatchUpFailed(Exception exception, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: another activation has taken the topic over; this one stops")]
-    private partial void LogFenced(string topic);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Topic {Topic}: storing publishes failed unexpectedly")]
-    private partial void LogCommitFailed(Exception exception, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: events from {EventId} ({Count}) are stored but could not be sent on the stream; subscribers will read them from the grain")]
-    private partial void LogStreamSendFailed(Exception exception, string topic, string eventId, int count);
 }

@@ -44,4 +44,12 @@ public sealed class TopicOptions
     /// <summary>Most idempotency keys a topic remembers; the oldest is forgotten first.</summary>
     [Range(1, 10_000_000)]
     public int IdempotencyMaxKeys { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most topic grains active on one silo. Each holds up to <see cref="BufferMaxBytes"/> of events, so this bounds a
+    /// silo's memory against a flood of new topics; past it a publish or read of one more topic is answered <c>503</c>.
+    /// Idle topics are deactivated by Orleans' grain collection.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxActivePerSilo { get; set; } = 100_000;
 }

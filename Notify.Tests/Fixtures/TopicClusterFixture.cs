@@ -63,6 +63,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, new ManualTimeProvider());
             siloBuilder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
             siloBuilder.Services.AddSingleton<TopicStoreMetrics>();
+            siloBuilder.Services.AddSingleton<TopicActivations>();
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {
                 options.BufferMaxEvents = BufferMaxEvents;

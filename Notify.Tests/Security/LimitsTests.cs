@@ -20,7 +20,7 @@ public sealed class LimitsTests(LimitsTests.App app) : IClassFixture<LimitsTests
         ["Notify:Limits:MaxTopics"] = "3",
         ["Notify:Limits:PublishesPerSecondPerClient"] = "10",
         ["Notify:Limits:PublishBurstPerClient"] = "5",
-        ["Notify:Limits:ConnectionRetryAfterSeconds"] = "7",
+        ["Notify:Limits:RetryAfterSeconds"] = "7",
     });
 
     [Fact]
