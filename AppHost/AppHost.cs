@@ -69,7 +69,7 @@ IResourceBuilder<ProjectResource> AddSilo(string name)
         .WithEnvironment("Notify__Auth__Anonymous__Subscribe__1", "demo.*")
         // The Orleans dashboard, linked from the silo's row in the Aspire dashboard.
         .WithEnvironment("Notify__Dashboard__Enabled", "true");
-    silo.WithUrl($"{silo.GetEndpoint("http")}/dashboard/", "Orleans dashboard");
+    silo.WithOrleansDashboardLink(signingKey);
 
     // Kestrel's endpoints, named: the public one, and the load balancer's, which speaks only HTTP/2 (Kestrel speaks HTTP/2
     // without TLS only on an endpoint that speaks nothing else). Through it, thousands of streams share a few connections.

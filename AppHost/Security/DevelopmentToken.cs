@@ -39,6 +39,23 @@ public static partial class DevelopmentToken
         return builder;
     }
 
+    /// <summary>
+    /// Links the silo's Orleans dashboard from its resource in the Aspire dashboard, with a development token in the
+    /// link: the dashboard lists every topic, so it takes a token for every topic.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithOrleansDashboardLink(
+        this IResourceBuilder<ProjectResource> silo, IResourceBuilder<ParameterResource> signingKey)
+    {
+        var endpoint = silo.GetEndpoint("http");
+        return silo.WithUrls(async context =>
+        {
+            var key = await signingKey.Resource.GetValueAsync(context.CancellationToken)
+                ?? throw new InvalidOperationException($"The parameter {signingKey.Resource.Name} has no value.");
+            var token = Create(key, "operator", Lifetime);
+            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{endpoint.Url}/dashboard/?access_token={token}", DisplayText = "Orleans dashboard" });
+        });
+    }
+
     /// <summary>An HS256 token for <paramref name="subject"/> granting publish and subscribe on every topic.</summary>
     public static string Create(string signingKey, string subject, TimeSpan lifetime)
     {

@@ -55,6 +55,28 @@ public sealed class TopicAccess
             : TopicAccessResult.Refused(MissingToken(context));
     }
 
+    /// <summary>
+    /// Whether the request may see what the whole silo holds (the Orleans dashboard lists every topic): a token that may
+    /// subscribe to every topic (<c>*</c>), or anonymous rights that do.
+    /// </summary>
+    public async ValueTask<TopicAccessResult> CheckOperatorAsync(HttpContext context)
+    {
+        if (IsOpen || _anonymous.CoversEveryTopic(TopicRight.Subscribe))
+        {
+            return TopicAccessResult.Allowed(expiresAt: null);
+        }
+
+        var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        if (result.Succeeded)
+        {
+            return TopicRights.FromClaims(result.Principal).CoversEveryTopic(TopicRight.Subscribe)
+                ? TopicAccessResult.Allowed(EndOf(result.Principal))
+                : TopicAccessResult.Refused(Forbidden(context, TopicRight.Subscribe));
+        }
+
+        return TopicAccessResult.Refused(result.Failure is { } failure ? InvalidToken(context, failure) : MissingToken(context));
+    }
+
     /// <summary>When what this token allows ends: its <c>exp</c> plus the clock skew a reconnect is also given.</summary>
     private DateTimeOffset? EndOf(ClaimsPrincipal user) =>
         long.TryParse(user.FindFirst("exp")?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var exp)

@@ -67,6 +67,10 @@ public sealed class TopicRights
         return false;
     }
 
+    /// <summary>Whether these rights cover every topic (the <c>*</c> selector), as an operator's do.</summary>
+    public bool CoversEveryTopic(TopicRight right) =>
+        (right == TopicRight.Publish ? _publish : _subscribe).Any(selector => selector.Text == "*");
+
     private static TopicSelector[] Selectors(JsonElement rights, string name)
     {
         if (!rights.TryGetProperty(name, out var list) || list.ValueKind != JsonValueKind.Array)

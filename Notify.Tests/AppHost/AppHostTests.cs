@@ -62,6 +62,13 @@ public sealed class AppHostTests
         foreach (var silo in RunningAppHost.Silos)
         {
             var link = Assert.Single(appHost.App.ResourceNotifications.TryGetCurrentState(silo, out var state) ? state.Snapshot.Urls : [], url => url.DisplayProperties.DisplayName == "Orleans dashboard");
+            using (var anonymous = new HttpClient { BaseAddress = new Uri(link.Url.Split('?')[0]), Timeout = TestTimeouts.Request })
+            {
+                using var refused = await anonymous.GetAsync("DashboardCounters"); // it lists every topic: not for anyone
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+
+            // The link carries a token; the dashboard moves it to a cookie its own requests send.
             using var http = new HttpClient { BaseAddress = new Uri(link.Url), Timeout = TestTimeouts.Request };
             using var page = await http.GetAsync("");
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
