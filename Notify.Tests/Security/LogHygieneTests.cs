@@ -57,7 +57,11 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
 
         var entries = app.Logs.Entries.Skip(before).Where(e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || e.Category.StartsWith("Notify", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(entries, e => e.Level >= LogLevel.Warning);
-        Assert.Equal(3, entries.Count(e => e.Category.StartsWith("Notify", StringComparison.Ordinal) && e.Message.StartsWith("A publish body could not be read", StringComparison.Ordinal) && e.Level == LogLevel.Debug));
+        var badBodies = entries.Where(e => e.Message.StartsWith("A publish body could not be read", StringComparison.Ordinal)).ToList();
+        Assert.All(badBodies, e => Assert.Equal((LogLevel.Debug, null, false), (e.Level, e.Exception, e.Message.Contains('\n', StringComparison.Ordinal))));
+        // The three answered above; the half-closed one too when Kestrel reads its FIN as a cut-short body before the
+        // client's leaving aborts the request (a race).
+        Assert.InRange(badBodies.Count, 3, 4);
     }
 
     [Fact]
