@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Notify.Api.Security;
 using Notify.Api.Subscriptions;
 using Orleans.Runtime;
 
@@ -6,7 +7,7 @@ namespace Notify.Api.Hosting;
 
 /// <summary>
 /// <c>GET /silo</c>: which silo answered, the SSE connections it holds per topic, and the topic grains it hosts
-/// (for operators and failover tests).
+/// (for operators and failover tests). With tokens checked, it takes one that may subscribe to every topic.
 /// </summary>
 public static class SiloStatusApi
 {
@@ -24,7 +25,12 @@ public static class SiloStatusApi
                     silo.SiloAddress.ToString(), silo.Name, Environment.ProcessId, connections.Values.Sum(), connections,
                     hosted.Count, [.. hosted.Take(MaxListedTopicGrains)]),
                 SiloStatusJsonContext.Default.SiloStatusReport);
-        }).WithTags("Silo");
+        })
+        .AddEndpointFilter(async (context, next) =>
+            // It lists topics: for operators (a token that may subscribe to every topic) when tokens are checked.
+            (await context.HttpContext.RequestServices.GetRequiredService<TopicAccess>().CheckOperatorAsync(context.HttpContext)).Problem
+                ?? await next(context))
+        .WithTags("Silo");
         return app;
     }
 

@@ -22,7 +22,7 @@ public sealed class AppHostFailoverTests(ITestOutputHelper output)
 
         var figures = await TrafficRun.RunAsync(appHost.Gateway, "apphost-kill", async run =>
         {
-            var victim = await VictimAsync(appHost.App, run.Topics);
+            var victim = await VictimAsync(appHost, run.Topics);
             Process.GetProcessById(victim.ProcessId).Kill();
             output.WriteLine($"SIGKILL {victim.Name} (process {victim.ProcessId}), host of {victim.TopicGrainIds.Count(run.Topics.Contains)} of the run's topic grains");
         }, output, subscribersPerTopic: 1, eventsPerTopic: 150, token: appHost.Token);
@@ -36,12 +36,13 @@ public sealed class AppHostFailoverTests(ITestOutputHelper output)
     }
 
     /// <summary>The silo hosting the most of the run's topic grains, as its own <c>GET /silo</c> says.</summary>
-    private static async Task<SiloReport> VictimAsync(DistributedApplication app, IReadOnlyList<string> topics)
+    private static async Task<SiloReport> VictimAsync(RunningAppHost appHost, IReadOnlyList<string> topics)
     {
         var statuses = new List<SiloReport>();
         foreach (var silo in RunningAppHost.Silos)
         {
-            using var http = new HttpClient { BaseAddress = app.GetEndpoint(silo, "http"), Timeout = TimeSpan.FromSeconds(10) };
+            using var http = new HttpClient { BaseAddress = appHost.App.GetEndpoint(silo, "http"), Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", appHost.Token);
             statuses.Add((await http.GetFromJsonAsync<SiloReport>("silo"))!);
         }
 

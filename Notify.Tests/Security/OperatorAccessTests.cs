@@ -4,10 +4,10 @@ using Notify.Tests.Fixtures;
 namespace Notify.Tests.Security;
 
 /// <summary>
-/// The Orleans dashboard lists every topic, so it takes a token that may subscribe to every topic; a browser brings it
-/// once in the query and the dashboard's own requests then carry it in a cookie.
+/// What lists every topic (the Orleans dashboard, <c>GET /silo</c>) takes a token that may subscribe to every topic; a
+/// browser brings it to the dashboard once in the query, and the dashboard's own requests then carry it in a cookie.
 /// </summary>
-public sealed class DashboardAccessTests(DashboardAccessTests.App app) : IClassFixture<DashboardAccessTests.App>
+public sealed class OperatorAccessTests(OperatorAccessTests.App app) : IClassFixture<OperatorAccessTests.App>
 {
     public sealed class App() : SecuredNotifyApp(new Dictionary<string, string?> { ["Notify:Dashboard:Enabled"] = "true" });
 
@@ -22,6 +22,20 @@ public sealed class DashboardAccessTests(DashboardAccessTests.App app) : IClassF
         request.Add(TokenSource.Header, TestTokens.For("shop", publish: ["*"], subscribe: ["orders.*"]));
         using var someTopics = await http.SendAsync(request);
         await AuthorizedRequests.AssertRefusedAsync(someTopics, HttpStatusCode.Forbidden, "insufficient_scope");
+    }
+
+    [Fact]
+    public async Task SiloStatus_TakesAnOperatorToken()
+    {
+        using var http = app.CreateHttpClient();
+        using var anonymous = await http.GetAsync("silo");
+        await AuthorizedRequests.AssertRefusedAsync(anonymous, HttpStatusCode.Unauthorized, error: null);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "silo");
+        request.Add(TokenSource.Header, TestTokens.For("operator", subscribe: ["*"]));
+        using var status = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Contains("\"topicGrains\"", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
