@@ -95,4 +95,21 @@ public sealed class GatewayStreamsTests(NotifyCluster cluster)
 
         Assert.Equal(ids, (await subscriber.TakeAsync(ids.Count)).Select(e => e.EventId));
     }
+
+    [Fact]
+    public async Task ThroughTheGateway_APageOfTheGatewaysOrigin_IsSameOrigin_AndAnotherOriginIsRefused()
+    {
+        // The silo sees the gateway's host in X-Forwarded-Host, so the demo page served at :8080 may publish.
+        using var http = cluster.CreateGatewayClient();
+        var topic = Publisher.NewTopic("origin");
+        using var same = new HttpRequestMessage(HttpMethod.Post, $"topics/{topic}") { Content = new StringContent("same origin") };
+        same.Headers.Add("Origin", cluster.GatewayAddress.GetLeftPart(UriPartial.Authority));
+        using var accepted = await http.SendAsync(same);
+        Assert.Equal(System.Net.HttpStatusCode.Created, accepted.StatusCode);
+
+        using var other = new HttpRequestMessage(HttpMethod.Post, $"topics/{topic}") { Content = new StringContent("other origin") };
+        other.Headers.Add("Origin", "https://elsewhere.example.test");
+        using var refused = await http.SendAsync(other);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+    }
 }
