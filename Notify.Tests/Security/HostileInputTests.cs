@@ -19,12 +19,58 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
 
     public static TheoryData<string> RawRequests => HostileCases.Names;
 
+    public static TheoryData<string> ResumePositions => ResumeCases.Names;
+
+    public static TheoryData<string> SseShapedBodies => InjectionCases.Names;
+
     public void Dispose() => _http.Dispose();
 
     [Theory]
     [MemberData(nameof(RawRequests))]
     public Task RawRequest_GetsItsDocumentedAnswer_AndNoSecondRequestRuns(string name) =>
         new RawCaseRunner(app, _http).RunAsync(HostileCases.Named(name));
+
+    [Theory]
+    [MemberData(nameof(ResumePositions))]
+    public Task UnusableResumePosition_StartsTheStreamWithAResetNamingWhy(string name) =>
+        new ResumeRunner(app, _http).RunAsync(ResumeCases.Named(name));
+
+    [Theory]
+    [MemberData(nameof(SseShapedBodies))]
+    public Task BodyShapedLikeSse_ArrivesAsOneEvent_SplitOnlyIntoDataLines(string name) =>
+        new InjectionRunner(app, _http).RunAsync(InjectionCases.Named(name));
+
+    [Fact]
+    public async Task Http10Subscribe_StreamsWithoutChunking_UntilTheServerCloses()
+    {
+        var topic = HostileApp.PublicTopic("http10");
+        var id = await _http.PublishAsync(topic, "for an HTTP/1.0 client");
+        app.Record.Acknowledge(topic, id, "for an HTTP/1.0 client", "http1.0-subscribe");
+
+        var stream = await OpenRawStreamAsync("http1.0-subscribe", Wire.Get($"/topics/{topic}?last_event_id=earliest", version: "HTTP/1.0"), "\n\n", 2);
+
+        Assert.Equal((200, null), (stream.Status, stream.Header("Transfer-Encoding")));
+        Assert.Equal("text/event-stream", stream.Header("Content-Type"));
+        Assert.StartsWith($"retry: 3000\n\nid: {id}\ndata: for an HTTP/1.0 client\n\n", stream.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LastEventIdFollowedByAnInjectedLine_IsJustAnotherHeader_AndTheStreamResets()
+    {
+        var topic = HostileApp.PublicTopic("header-injection");
+        var id = await _http.PublishAsync(topic, "buffered");
+        app.Record.Acknowledge(topic, id, "buffered", "last-event-id-crlf-then-event-line");
+        var epoch = Publisher.EpochOf(id);
+
+        var stream = await OpenRawStreamAsync(
+            "last-event-id-crlf-then-event-line", Wire.Get($"/topics/{topic}", "Last-Event-ID: x\r\nevent: evil\r\n"), "\n\n", 3);
+
+        Assert.Equal(200, stream.Status);
+        Assert.StartsWith(
+            $"retry: 3000\n\nid: {epoch}:0\nevent: notify.reset\ndata: {{\"reason\":\"malformed\",\"lastEventId\":\"x\",\"continuesAfter\":\"{epoch}:0\"}}\n\nid: {id}\ndata: buffered\n\n",
+            stream.Text,
+            StringComparison.Ordinal);
+    }
 
     [Fact]
     [RunLast]
@@ -52,5 +98,16 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
         }
 
         Assert.Empty(app.Record.Leaks());
+    }
+
+    /// <summary>Sends a subscribe over a raw socket and returns its answer once its body holds <paramref name="count"/> times <paramref name="text"/>.</summary>
+    private async Task<RawResponse> OpenRawStreamAsync(string name, string request, string text, int count)
+    {
+        using var connection = await RawConnection.OpenAsync(app.Port);
+        await connection.SendAsync(request);
+        await connection.ReadUntilAsync(
+            received => RawResponse.ParseAll(received) is [var answer] && answer.Text.Split(text).Length > count, TestTimeouts.Event);
+        app.Record.Raw(name, connection.Received);
+        return Assert.Single(RawResponse.ParseAll(connection.Received));
     }
 }
