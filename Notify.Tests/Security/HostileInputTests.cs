@@ -23,6 +23,8 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
 
     public static TheoryData<string> SseShapedBodies => InjectionCases.Names;
 
+    public static TheoryData<string> TokenRequests => AuthCases.Names;
+
     public void Dispose() => _http.Dispose();
 
     [Theory]
@@ -39,6 +41,11 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
     [MemberData(nameof(SseShapedBodies))]
     public Task BodyShapedLikeSse_ArrivesAsOneEvent_SplitOnlyIntoDataLines(string name) =>
         new InjectionRunner(app, _http).RunAsync(InjectionCases.Named(name));
+
+    [Theory]
+    [MemberData(nameof(TokenRequests))]
+    public Task MissingForgedOrInsufficientToken_IsRefusedAsRfc6750Says(string name) =>
+        new AuthRunner(app, _http, AuditorToken).RunAsync(AuthCases.Named(name));
 
     [Fact]
     public async Task Http10Subscribe_StreamsWithoutChunking_UntilTheServerCloses()
