@@ -7,8 +7,8 @@ using Notify.Tests.Fixtures;
 namespace Notify.Tests.Security;
 
 /// <summary>
-/// Hostile input, over raw sockets and HttpClient, against one app for the whole class; each request gets the answer its
-/// case states. The last test checks what all of them left: a healthy node, every acknowledged
+/// Hostile input, over raw sockets and HttpClient, against one app for the whole class; each request gets the answer
+/// docs/hostile-input.md documents. The last test checks what all of them left: a healthy node, every acknowledged
 /// event still delivered, and no response body carrying internals.
 /// </summary>
 [TestCaseOrderer(RunLastOrderer.TypeName, RunLastOrderer.AssemblyName)]
@@ -16,6 +16,10 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
 {
     /// <summary>A token that may read every topic, for the checks (not for the attacks).</summary>
     private static readonly string AuditorToken = TestTokens.Valid(new { subscribe = new[] { "*" } }, subject: "auditor");
+
+    /// <summary>The requests of the facts below, by their rows in docs/hostile-input.md.</summary>
+    private static readonly string[] FactRequests =
+        ["slowloris", "slow-body", "half-closed", "flood-500-streams", "http1.0-subscribe", "last-event-id-crlf-then-event-line", "health-afterwards"];
 
     /// <summary>How long after its deadline a slow client may still be connected: Kestrel checks about once a second, on a busy machine.</summary>
     private static readonly TimeSpan SlowAnswerBound = TimeSpan.FromSeconds(7);
@@ -146,6 +150,16 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
             $"retry: 3000\n\nid: {epoch}:0\nevent: notify.reset\ndata: {{\"reason\":\"malformed\",\"lastEventId\":\"x\",\"continuesAfter\":\"{epoch}:0\"}}\n\nid: {id}\ndata: buffered\n\n",
             stream.Text,
             StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryRequestOfTheSuite_HasItsRowInTheDocument()
+    {
+        var document = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "hostile-input.md"));
+        var names = new[] { RawRequests, ResumePositions, SseShapedBodies, TokenRequests }
+            .SelectMany(rows => ((IEnumerable<object[]>)rows).Select(row => (string)row[0]))
+            .Concat(FactRequests);
+        Assert.All(names, name => Assert.Contains($"| `{name}` ", document, StringComparison.Ordinal));
     }
 
     [Fact]
