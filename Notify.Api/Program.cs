@@ -16,6 +16,7 @@ builder.AddNotifyOrleansDashboard(); // /dashboard/, when Notify:Dashboard:Enabl
 var app = builder.Build();
 
 app.UseNotifyProblemDetails();
+app.UseNotifyRequestFraming(); // bodies whose length a proxy could read differently: 400
 app.UseNotifySecurity();
 app.UseDefaultFiles();
 app.UseStaticFiles(); // the demo page at /

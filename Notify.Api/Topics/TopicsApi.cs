@@ -220,6 +220,13 @@ public static partial class TopicsApi
             LogBadBody(logger, badBody.StatusCode, badBody.Message);
             return (Problems.BadBody(badBody.StatusCode), []);
         }
+        catch (IOException unreadable)
+        {
+            // Kestrel reports some malformed bodies as a plain IOException (a chunk size that overflows: "Bad chunk
+            // size data"), or the client dropped the connection: the client's fault as well, not a 500 and an error log.
+            LogBadBody(logger, StatusCodes.Status400BadRequest, unreadable.Message);
+            return (Problems.BadBody(StatusCodes.Status400BadRequest), []);
+        }
 
         return outcome switch
         {
