@@ -105,7 +105,7 @@ public static partial class TopicsApi
             return refused;
         }
 
-        using var place = services.Connections.TryOpen();
+        using var place = services.Connections.TryEnter();
         if (place is null)
         {
             return Problems.SiloFull(context, services.Limits.Value.RetryAfterSeconds, "This node holds as many streams as it may; try again, or another node.");

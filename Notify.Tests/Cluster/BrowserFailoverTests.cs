@@ -12,19 +12,11 @@ namespace Notify.Tests.Cluster;
 [Collection(UsesNotifyCluster.Name)]
 public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task DemoPage_ResumesThroughTheGateway_AfterItsSiloIsKilled()
     {
-        Assert.True(File.Exists(Chromium), $"The browser test needs Debian's Chromium at {Chromium}: apt-get install chromium (bash .ci/run does).");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         var topic = Publisher.NewTopic("browser");
         using var http = cluster.CreateGatewayClient();

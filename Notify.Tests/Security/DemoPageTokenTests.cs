@@ -10,19 +10,11 @@ namespace Notify.Tests.Security;
 /// </summary>
 public sealed class DemoPageTokenTests(SecuredNotifyApp app, ITestOutputHelper output) : IClassFixture<SecuredNotifyApp>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task DemoPage_ToldItsTokenExpired_ResumesWithAFreshTokenAfterItsLastEvent()
     {
-        Assert.True(File.Exists(Chromium), $"The browser test needs Debian's Chromium at {Chromium}: apt-get install chromium (bash .ci/run does).");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         using var http = app.CreateHttpClient();
         var topic = "orders." + Guid.NewGuid().ToString("N");

@@ -116,7 +116,7 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
 
         Assert.All(statuses, status => Assert.Equal(200, status));
         var connections = app.GetService<SiloConnections>();
-        await Eventually.TrueAsync(() => connections.Open == 0, "every dropped stream has given back its place");
+        await Eventually.TrueAsync(() => connections.Held == 0, "every dropped stream has given back its place");
 
         await using var subscriber = await SseTestClient.ConnectAsync(_http, topic);
         var id = await _http.PublishAsync(topic, "after the flood");
