@@ -64,6 +64,21 @@ public sealed class LimitsTests(LimitsTests.App app) : IClassFixture<LimitsTests
     }
 
     [Fact]
+    public async Task AnonymousClients_AreCountedByTheirAddress()
+    {
+        var topic = "public." + Guid.NewGuid().ToString("N");
+        await using var first = await SseTestClient.ConnectAsync(_http, topic);
+        await using var second = await SseTestClient.ConnectAsync(_http, topic);
+        using (var third = await _http.SubscribeAsync(topic, TokenSource.Header, token: null))
+        {
+            await AssertLimitedAsync(third, HttpStatusCode.TooManyRequests, expectedRetryAfter: 7); // all three from 127.0.0.1
+        }
+
+        // A token holder is another client, though at the same address.
+        await using var withToken = await AuthorizedRequests.ConnectAsync(_http, topic, TokenSource.Header, TestTokens.For("dave", subscribe: ["public.*"]));
+    }
+
+    [Fact]
     public async Task Topics_AreLimitedPerSilo_With503()
     {
         var token = TestTokens.For("topics", subscribe: ["many.*"]);
