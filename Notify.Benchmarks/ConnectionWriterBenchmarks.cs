@@ -52,7 +52,7 @@ public class ConnectionWriterBenchmarks
         {
             var pipe = new Pipe(new PipeOptions(_pool, pauseWriterThreshold: 0, useSynchronizationContext: false));
             _pipes.Add(pipe);
-            _connections[i] = new TopicSubscription("bench", grain, lastEventId: null, services);
+            _connections[i] = new TopicSubscription("bench", grain, StreamStart.Live, services);
             await _connections[i].ReadFirstPageAsync(CancellationToken.None);
             _running.Add(_connections[i].RunAsync(new SubscriberConnection(pipe.Writer, Abort: () => { }), _stop.Token));
             _running.Add(DrainAsync(pipe.Reader));

@@ -57,18 +57,17 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
     }
 
     /// <summary>
-    /// Opens a subscription to <paramref name="topic"/> that resumes after <paramref name="lastEventId"/> (live
-    /// events only when null): attached to the topic's fan-out first, then the replay's first page read, so the
+    /// Opens a subscription to <paramref name="topic"/> that starts at <paramref name="start"/>: attached to the topic's fan-out first, then the replay's first page read, so the
     /// stream it writes has every event published after this call returns. Dispose it to detach.
     /// </summary>
     /// <exception cref="TopicLimitReachedException">This silo may not follow one more topic.</exception>
     /// <exception cref="Exception">
     /// The cluster cannot serve the topic now, the silo is stopping, or <paramref name="cancellationToken"/> fired.
     /// </exception>
-    public async Task<TopicSubscription> OpenAsync(string topic, string? lastEventId, CancellationToken cancellationToken)
+    public async Task<TopicSubscription> OpenAsync(string topic, StreamStart start, CancellationToken cancellationToken)
     {
         using var opening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _services.SiloStopping);
-        var subscription = new TopicSubscription(topic, _client.GetGrain<ITopicGrain>(topic), lastEventId, _services);
+        var subscription = new TopicSubscription(topic, _client.GetGrain<ITopicGrain>(topic), start, _services);
         await AttachAsync(subscription, opening.Token);
         try
         {

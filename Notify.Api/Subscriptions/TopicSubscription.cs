@@ -28,7 +28,7 @@ namespace Notify.Api.Subscriptions;
 public sealed partial class TopicSubscription : IDisposable
 {
     private readonly ITopicGrain _grain;
-    private readonly string? _lastEventId;
+    private readonly StreamStart _start;
     private readonly SubscriptionServices _services;
     private readonly ILogger _logger;
     private readonly Channel<SseFrame> _queue;
@@ -40,11 +40,11 @@ public sealed partial class TopicSubscription : IDisposable
     private PipeWriter _body = null!;
     private Action _abort = null!;
 
-    internal TopicSubscription(string topic, ITopicGrain grain, string? lastEventId, SubscriptionServices services)
+    internal TopicSubscription(string topic, ITopicGrain grain, StreamStart start, SubscriptionServices services)
     {
         Topic = topic;
         _grain = grain;
-        _lastEventId = lastEventId;
+        _start = start;
         _services = services;
         _logger = services.Logger;
         _queue = Channel.CreateBounded<SseFrame>(new BoundedChannelOptions(services.Options.SendQueueLimit)
@@ -93,10 +93,10 @@ public sealed partial class TopicSubscription : IDisposable
     /// </summary>
     internal async Task ReadFirstPageAsync(CancellationToken cancellationToken)
     {
-        using var replay = SubscriptionTracing.StartReplay(Topic, _lastEventId);
-        var first = await _services.Reader.ReadPageAsync(_grain, ResumeFrom.Parse(_lastEventId), cancellationToken);
+        using var replay = SubscriptionTracing.StartReplay(Topic, _start.Asked);
+        var first = await _services.Reader.ReadPageAsync(_grain, _start.From, cancellationToken);
         replay?.SetTag("notify.replay.events", first.Events.Count).SetTag("notify.reset.reason", first.Reset?.ToWireName());
-        if (_lastEventId is not null)
+        if (_start.Asked is not null)
         {
             _services.Metrics.Resumed(first.Reset);
         }
@@ -153,7 +153,7 @@ public sealed partial class TopicSubscription : IDisposable
     private async Task StreamAsync(TopicRead first, CancellationToken cancellationToken)
     {
         Write(SseFrame.Retry(_services.Options.RetryInterval));
-        await WritePagesAsync(_services.Reader.ContinueAsync(_grain, first, cancellationToken), _lastEventId, cancellationToken);
+        await WritePagesAsync(_services.Reader.ContinueAsync(_grain, first, cancellationToken), _start.Asked, cancellationToken);
         if (await FlushAsync(cancellationToken))
         {
             return;

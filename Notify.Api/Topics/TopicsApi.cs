@@ -17,7 +17,6 @@ public static partial class TopicsApi
     public const int MaxListLimit = 1_000;
 
     private const int DefaultListLimit = 100;
-    private const string LastEventIdHeader = "Last-Event-ID";
     private const string IdempotencyKeyHeader = "Idempotency-Key";
     private const string ReplayedHeader = "Idempotent-Replayed";
 
@@ -83,8 +82,8 @@ public static partial class TopicsApi
     }
 
     /// <summary>
-    /// <c>GET /topics/{topic}</c>: an SSE stream. Resumes after <c>Last-Event-ID</c> (header, else the
-    /// <c>last_event_id</c> or <c>lastEventId</c> query parameter); without one, live events only.
+    /// <c>GET /topics/{topic}</c>: an SSE stream, starting where <see cref="StartPoints"/> says: after <c>Last-Event-ID</c>,
+    /// at <c>?since=</c>, or live.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> SubscribeAsync(
         string topic, HttpContext context, [AsParameters] TopicServices services)
@@ -97,6 +96,11 @@ public static partial class TopicsApi
         if (!TopicRules.AcceptsEventStream(context.Request.GetTypedHeaders().Accept))
         {
             return Problems.NotAcceptable();
+        }
+
+        if (StartPoints.Read(context.Request, out var startError) is not { } start)
+        {
+            return Problems.BadRequest(startError!);
         }
 
         var access = await services.Access.CheckAsync(context, topic, TopicRight.Subscribe);
@@ -114,7 +118,7 @@ public static partial class TopicsApi
         TopicSubscription subscription;
         try
         {
-            subscription = await services.Subscriptions.OpenAsync(topic, LastEventId(context.Request), context.RequestAborted);
+            subscription = await services.Subscriptions.OpenAsync(topic, start, context.RequestAborted);
         }
         catch (Exception exception) when (exception is TopicLimitReachedException or TopicCapacityException)
         {
@@ -235,19 +239,6 @@ public static partial class TopicsApi
             _ when data.Length == 0 => (Problems.BadRequest("The body is the event's data and cannot be empty (EventSource ignores events with no data)."), data),
             _ => (null, data),
         };
-    }
-
-    /// <summary>The header wins: a browser's automatic reconnect keeps the URL but sends a fresh header.</summary>
-    private static string? LastEventId(HttpRequest request)
-    {
-        string? header = request.Headers[LastEventIdHeader];
-        if (!string.IsNullOrEmpty(header))
-        {
-            return header;
-        }
-
-        string? query = request.Query["last_event_id"];
-        return !string.IsNullOrEmpty(query) ? query : request.Query["lastEventId"];
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A publish body could not be read ({Status}): {Reason}")]

@@ -16,6 +16,7 @@ internal sealed class RecentEventBuffer
     private TopicEvent[] _ring;
     private int _head;   // index of the oldest event
     private int _count;
+    private DateTimeOffset? _droppedUpTo = DateTimeOffset.MinValue; // when the newest dropped event was published; null: unknown
 
     public RecentEventBuffer(int maxEvents, TimeSpan maxAge, long maxBytes)
     {
@@ -48,6 +49,7 @@ internal sealed class RecentEventBuffer
         _count = 0;
         Bytes = 0;
         LastSequence = lastSequence;
+        _droppedUpTo = lastSequence == 0 ? DateTimeOffset.MinValue : null; // earlier events exist, published when we cannot tell
     }
 
     /// <summary>Appends the next event, then drops the oldest ones beyond the count and byte limits.</summary>
@@ -117,8 +119,27 @@ internal sealed class RecentEventBuffer
         return events;
     }
 
+    /// <summary>
+    /// The sequence after which the events published at or after <paramref name="since"/> start (the last one published
+    /// before it, or the one before the oldest buffered). <paramref name="lost"/> says whether an event published at or
+    /// after <paramref name="since"/> may have left the buffer already.
+    /// </summary>
+    public long SequenceBefore(DateTimeOffset since, out bool lost)
+    {
+        var index = _count;
+        while (index > 0 && _ring[(_head + index - 1) % _ring.Length].PublishedAt >= since)
+        {
+            index--;
+        }
+
+        var oldestAt = _count > 0 ? _ring[_head].PublishedAt : DateTimeOffset.MaxValue;
+        lost = _droppedUpTo is { } droppedUpTo ? droppedUpTo >= since : oldestAt >= since; // unknown: only the oldest kept tells
+        return FirstSequence - 1 + index;
+    }
+
     private void RemoveOldest()
     {
+        _droppedUpTo = _droppedUpTo is { } known && known > _ring[_head].PublishedAt ? known : _ring[_head].PublishedAt;
         Bytes -= _ring[_head].Size;
         _ring[_head] = null!;
         _head = (_head + 1) % _ring.Length;

@@ -14,4 +14,10 @@ public enum ResumeKind
 
     /// <summary>An unparseable id.</summary>
     Malformed,
+
+    /// <summary>The newest buffered event.</summary>
+    Latest,
+
+    /// <summary>The buffered events published at or after an instant.</summary>
+    Since,
 }

@@ -100,6 +100,8 @@ internal sealed class TopicCopy(TopicOptions options)
         {
             { Kind: ResumeKind.Live } => (null, head),
             { Kind: ResumeKind.Earliest } => (null, beforeOldest),
+            { Kind: ResumeKind.Latest } => (null, new EventPosition(Epoch, Math.Max(beforeOldest.Sequence, head.Sequence - 1))),
+            { Kind: ResumeKind.Since, Since: { } since } => Since(since),
             { Kind: ResumeKind.After, After: { } position } when position.Epoch != Epoch => (ResetReason.Epoch, beforeOldest),
             { Kind: ResumeKind.After, After: { } position } when position.Sequence > head.Sequence => (ResetReason.Unknown, beforeOldest),
             { Kind: ResumeKind.After, After: { } position } when position.Sequence < beforeOldest.Sequence => (ResetReason.Expired, beforeOldest),
@@ -109,5 +111,12 @@ internal sealed class TopicCopy(TopicOptions options)
 
         var events = _buffer.CopyAfter(after.Sequence, Math.Clamp(maxEvents, 1, MaxPageEvents), Math.Max(1, maxBytes));
         return new TopicRead(reset, after, events, head);
+    }
+
+    /// <summary>Where a time start begins, and <see cref="ResetReason.Expired"/> when events since then have left the buffer.</summary>
+    private (ResetReason?, EventPosition) Since(DateTimeOffset since)
+    {
+        var after = _buffer.SequenceBefore(since, out var lost);
+        return (lost ? ResetReason.Expired : null, new EventPosition(Epoch, after));
     }
 }

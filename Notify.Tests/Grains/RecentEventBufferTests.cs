@@ -105,4 +105,31 @@ public class RecentEventBufferTests
 
         Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), buffer.CopyAfter(0, 1_000, long.MaxValue).Select(e => e.Position.Sequence));
     }
+
+    [Fact]
+    public void SequenceBefore_FindsTheFirstEventAtOrAfterTheInstant_AndKnowsWhetherADroppedOneWasThatLate()
+    {
+        var buffer = new RecentEventBuffer(3, TimeSpan.FromHours(1), 1_000);
+        for (var i = 1; i <= 5; i++)
+        {
+            buffer.Append(Event(i, at: T0.AddSeconds(i))); // 1 and 2 are dropped
+        }
+
+        Assert.Equal((3, false), (buffer.SequenceBefore(T0.AddSeconds(4), out var lost), lost)); // 4 and 5
+        Assert.Equal((2, false), (buffer.SequenceBefore(T0.AddSeconds(2.5), out lost), lost)); // all kept; none dropped that late
+        Assert.Equal((2, true), (buffer.SequenceBefore(T0.AddSeconds(2), out lost), lost));    // event 2 was published then, and dropped
+        Assert.Equal((5, false), (buffer.SequenceBefore(T0.AddSeconds(9), out lost), lost));   // none yet: live from the head
+    }
+
+    [Fact]
+    public void SequenceBefore_AfterAReload_TreatsEverythingBeforeTheOldestKeptAsPossiblyLost()
+    {
+        var buffer = new RecentEventBuffer(10, TimeSpan.FromHours(1), 1_000);
+        buffer.Reset(7); // events 1-7 exist in no buffer: when they were published is not known
+        buffer.Append(Event(8, at: T0.AddSeconds(8)));
+        buffer.Append(Event(9, at: T0.AddSeconds(9)));
+
+        Assert.Equal((7, true), (buffer.SequenceBefore(T0.AddSeconds(8), out var lost), lost));
+        Assert.Equal((8, false), (buffer.SequenceBefore(T0.AddSeconds(8.5), out lost), lost));
+    }
 }

@@ -29,7 +29,7 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
             new NotifyMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<TopicSubscription>.Instance,
             CancellationToken.None);
-        var subscription = new TopicSubscription(topic, grain, lastEventId, services);
+        var subscription = new TopicSubscription(topic, grain, StreamStart.AfterLastEventId(lastEventId), services);
         await subscription.ReadFirstPageAsync(CancellationToken.None);
         return subscription;
     }
