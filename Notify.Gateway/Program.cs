@@ -13,6 +13,7 @@ builder.Services.AddReverseProxy()
 var app = builder.Build();
 
 app.UseRequestTimeouts();
+app.UseCleanStreamEnds(); // a stream whose silo failed ends cleanly; the client resumes
 app.MapDefaultEndpoints();
 app.MapReverseProxy(proxy =>
 {

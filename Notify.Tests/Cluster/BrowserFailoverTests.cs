@@ -18,6 +18,7 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
+        var errors = HeadlessChromium.CollectErrors(page);
         var topic = Publisher.NewTopic("browser");
         using var http = cluster.CreateGatewayClient();
         var victim = -1;
@@ -51,6 +52,10 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
             output.WriteLine(string.Join('\n', log));
             Assert.Contains(log, line => line.Contains($"reconnected, resuming after {acknowledged[4]}", StringComparison.Ordinal));
             Assert.Equal(0, await page.Locator("#events li[data-type='notify.reset']").CountAsync());
+            lock (errors)
+            {
+                Assert.True(errors.Count == 0, "the page reported errors:\n" + string.Join('\n', errors));
+            }
             var now = await cluster.ConnectionsAsync(topic);
             Assert.Equal(1, now.Sum());
             Assert.Equal(0, now[victim]);

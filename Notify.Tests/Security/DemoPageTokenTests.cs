@@ -16,6 +16,7 @@ public sealed class DemoPageTokenTests(SecuredNotifyApp app, ITestOutputHelper o
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
+        var errors = HeadlessChromium.CollectErrors(page);
         using var http = app.CreateHttpClient();
         var topic = "orders." + Guid.NewGuid().ToString("N");
         var publisher = TestTokens.For("shop", publish: ["orders.*"]);
@@ -47,6 +48,10 @@ public sealed class DemoPageTokenTests(SecuredNotifyApp app, ITestOutputHelper o
             Assert.Equal(acknowledged, await WaitForEventsAsync(page, acknowledged));
             Assert.Equal(1, await page.Locator("#events li[data-type='notify.expired']").CountAsync());
             Assert.Equal(0, await page.Locator("#events li[data-type='notify.reset']").CountAsync());
+            lock (errors)
+            {
+                Assert.True(errors.Count == 0, "the page reported errors:\n" + string.Join('\n', errors));
+            }
         }
         catch
         {
