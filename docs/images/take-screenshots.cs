@@ -1,4 +1,4 @@
-#:package Microsoft.Playwright@1.64.1
+#:package Microsoft.Playwright
 #:property PublishAot=false
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 // Takes the Aspire dashboard screenshots in docs/images with headless Chromium (Playwright).
