@@ -1,3 +1,4 @@
+using Notify.Api.Presence;
 using Notify.Grains.Storage;
 using StackExchange.Redis;
 
@@ -12,13 +13,15 @@ public static class StoreExtensions
     /// <summary>
     /// With <c>ConnectionStrings:store</c>: topics are stored in it (<see cref="RedisTopicLog"/>) and a keyed
     /// Redis client is registered for Orleans' Redis clustering and grain storage (<c>ServiceKey=store</c>).
-    /// Without it, topics live in their grains' memory (<see cref="MemoryTopicLog"/>). The one place the topic log is chosen.
+    /// Without it, topics live in their grains' memory (<see cref="MemoryTopicLog"/>). The one place the topic log, and the
+    /// store of subscriber counts, are chosen.
     /// </summary>
     public static WebApplicationBuilder AddNotifyStore(this WebApplicationBuilder builder)
     {
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(ConnectionName)))
         {
             builder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
+            builder.Services.AddSingleton<ISubscriberCountStore, MemorySubscriberCountStore>();
             return builder;
         }
 
@@ -39,6 +42,8 @@ public static class StoreExtensions
             });
         builder.Services.AddSingleton<ITopicLog>(services =>
             ActivatorUtilities.CreateInstance<RedisTopicLog>(services, services.GetRequiredKeyedService<IConnectionMultiplexer>(ConnectionName)));
+        builder.Services.AddSingleton<ISubscriberCountStore>(services =>
+            new RedisSubscriberCountStore(services.GetRequiredKeyedService<IConnectionMultiplexer>(ConnectionName)));
         return builder;
     }
 }

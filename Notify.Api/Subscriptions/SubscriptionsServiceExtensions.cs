@@ -21,6 +21,11 @@ public static class SubscriptionsServiceExtensions
         services.AddSingleton<SubscriptionRegistry>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubscriptionRegistry>());
         services.AddHostedService<SubscriptionHeartbeats>();
+
+        // Subscriber counts: each silo writes its own to the store, any silo reads them all.
+        services.AddOptions<Presence.SubscriberCountOptions>().BindConfiguration(Presence.SubscriberCountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<Presence.SubscriberCountReporter>();
+        services.AddSingleton<Presence.SubscriberCounts>();
         return builder;
     }
 }

@@ -26,6 +26,7 @@ public static partial class TopicsApi
         topics.MapPost("/{topic}", PublishAsync).RequireRateLimiting(ClientLimits.PublishPolicy);
         topics.MapGet("/{topic}", SubscribeAsync).RequireRateLimiting(ClientLimits.ConnectionsPolicy);
         topics.MapGet("/{topic}/events", ListEventsAsync);
+        topics.MapSubscriberCounts();
         return app;
     }
 

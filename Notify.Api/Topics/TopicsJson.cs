@@ -21,7 +21,14 @@ public sealed record ResetInfo(string Reason, string? LastEventId, string Contin
 /// <param name="HasMore">True when more events were already buffered after <paramref name="Next"/>.</param>
 public sealed record BufferedEventsPage(string Topic, ResetInfo? Reset, IReadOnlyList<BufferedEvent> Events, string Next, string Head, bool HasMore);
 
+/// <summary>The answer of <c>GET /topics/{topic}/subscribers</c>.</summary>
+/// <param name="Topic">The topic.</param>
+/// <param name="Subscribers">Open SSE connections on the topic across the cluster.</param>
+/// <param name="Silos">Per active silo that holds any.</param>
+public sealed record TopicSubscribers(string Topic, int Subscribers, IReadOnlyList<Presence.SiloSubscribers> Silos);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PublishedEvent))]
 [JsonSerializable(typeof(BufferedEventsPage))]
+[JsonSerializable(typeof(TopicSubscribers))]
 internal sealed partial class TopicsJsonContext : JsonSerializerContext;

@@ -22,6 +22,21 @@ public sealed class TopicAuthorizationTests(SecuredNotifyApp app) : IClassFixtur
         await AuthorizedRequests.AssertRefusedAsync(await _http.PublishAsync(topic, TokenSource.Header, token: null), HttpStatusCode.Unauthorized, error: null);
         await AuthorizedRequests.AssertRefusedAsync(await _http.SubscribeAsync(topic, TokenSource.Header, token: null), HttpStatusCode.Unauthorized, error: null);
         await AuthorizedRequests.AssertRefusedAsync(await _http.GetAsync($"topics/{topic}/events"), HttpStatusCode.Unauthorized, error: null);
+        await AuthorizedRequests.AssertRefusedAsync(await _http.GetAsync($"topics/{topic}/subscribers"), HttpStatusCode.Unauthorized, error: null);
+    }
+
+    [Fact]
+    public async Task SubscriberCounts_TakeTheSubscribeRight()
+    {
+        var topic = "orders." + Guid.NewGuid().ToString("N");
+        using var forbidden = new HttpRequestMessage(HttpMethod.Get, $"topics/{topic}/subscribers");
+        forbidden.Add(TokenSource.Header, TestTokens.For("shop", publish: ["orders.*"]));
+        await AuthorizedRequests.AssertRefusedAsync(await _http.SendAsync(forbidden), HttpStatusCode.Forbidden, "insufficient_scope");
+
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, $"topics/{topic}/subscribers");
+        allowed.Add(TokenSource.Query, TestTokens.For("watcher", subscribe: ["orders.*"]));
+        using var answer = await _http.SendAsync(allowed);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
     }
 
     [Theory]

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Json;
+using Notify.Api.Topics;
+using Notify.Tests.Fixtures;
+
+namespace Notify.Tests.Topics;
+
+/// <summary><c>GET /topics/{topic}/subscribers</c> on one silo: right within a report interval after connects and disconnects.</summary>
+public sealed class SubscriberCountTests(SubscriberCountTests.App app) : IClassFixture<SubscriberCountTests.App>, IDisposable
+{
+    private readonly HttpClient _http = app.CreateHttpClient();
+
+    public void Dispose() => _http.Dispose();
+
+    public sealed class App() : NotifyApp(new Dictionary<string, string?> { ["Notify:Subscribers:ReportInterval"] = "00:00:00.200" });
+
+    [Fact]
+    public async Task TheCount_FollowsConnectsAndDisconnects()
+    {
+        var topic = Publisher.NewTopic("counted");
+        Assert.Equal((0, 0), await CountAsync(topic));
+
+        var subscribers = new List<SseTestClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            subscribers.Add(await SseTestClient.ConnectAsync(_http, topic));
+        }
+
+        await Eventually.TrueAsync(async () => await CountAsync(topic) == (3, 1), "three subscribers on the one silo");
+        await subscribers[0].DisposeAsync();
+        await Eventually.TrueAsync(async () => await CountAsync(topic) == (2, 1), "two after one leaves");
+        await subscribers[1].DisposeAsync();
+        await subscribers[2].DisposeAsync();
+        await Eventually.TrueAsync(async () => await CountAsync(topic) == (0, 0), "none once all left, and no silo listed");
+    }
+
+    [Fact]
+    public async Task ABadTopicId_Is400()
+    {
+        using var response = await _http.GetAsync("topics/a%20b/subscribers");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private async Task<(int Total, int Silos)> CountAsync(string topic)
+    {
+        var counts = await _http.GetFromJsonAsync<TopicSubscribers>($"topics/{topic}/subscribers");
+        Assert.Equal(topic, counts!.Topic);
+        Assert.Equal(counts.Subscribers, counts.Silos.Sum(s => s.Connections));
+        return (counts.Subscribers, counts.Silos.Count);
+    }
+}
