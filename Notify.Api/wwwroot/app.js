@@ -7,6 +7,7 @@ let lastEventId = null;   // what the browser will send as Last-Event-ID when it
 let received = 0;
 let opens = 0;
 let pendingResume = null; // where a stream ended by an expired token resumes
+let watching = null;      // the timer that refreshes the subscriber count
 
 function setState(state) {
   const element = $("state");
@@ -61,6 +62,7 @@ function connect(topic, resumeAfter = null) {
   // No Last-Event-ID on the first request: live events from now on. The browser adds it on every reconnect;
   // a new EventSource (after a token renewal) passes it in the query instead.
   source = new EventSource(streamUrl(topic, resumeAfter));
+  watchSubscribers(topic);
   source.onopen = () => {
     opens += 1;
     setState("open");
@@ -90,6 +92,7 @@ function connect(topic, resumeAfter = null) {
   source.addEventListener("notify.expired", (event) => {
     showEvent(event, true);
     pendingResume = JSON.parse(event.data).lastEventId;
+    clearInterval(watching); // its token is no good now either
     source.close();
     source = null;
     setState("expired");
@@ -103,6 +106,7 @@ function connect(topic, resumeAfter = null) {
 }
 
 function disconnect() {
+  clearInterval(watching);
   if (source) {
     source.close();
     source = null;
@@ -132,6 +136,30 @@ async function publish() {
     result.className = "result error";
     result.textContent = String(error);
   }
+}
+
+// How many are watching the topic, across the cluster and per silo (GET /topics/{topic}/subscribers, about 1 s old).
+async function showSubscribers(topic) {
+  const headers = {};
+  const token = $("token").value.trim();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  try {
+    const response = await fetch(`/topics/${encodeURIComponent(topic)}/subscribers`, { headers });
+    if (!response.ok) return;
+    const counts = await response.json();
+    $("watching").textContent = String(counts.subscribers);
+    $("watching-silos").textContent = counts.silos.length
+      ? `(${counts.silos.map((silo) => `${silo.name}: ${silo.connections}`).join(", ")})`
+      : "";
+  } catch {
+    // The next refresh tries again.
+  }
+}
+
+function watchSubscribers(topic) {
+  clearInterval(watching);
+  showSubscribers(topic);
+  watching = setInterval(() => showSubscribers(topic), 2000);
 }
 
 $("subscribe").addEventListener("submit", (event) => {

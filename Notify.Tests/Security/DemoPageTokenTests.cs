@@ -20,7 +20,7 @@ public sealed class DemoPageTokenTests(SecuredNotifyApp app, ITestOutputHelper o
         using var http = app.CreateHttpClient();
         var topic = "orders." + Guid.NewGuid().ToString("N");
         var publisher = TestTokens.For("shop", publish: ["orders.*"]);
-        var shortLived = TestTokens.For("page", subscribe: ["orders.*"], expires: DateTime.UtcNow.AddSeconds(4));
+        var shortLived = TestTokens.For("page", subscribe: ["orders.*"], expires: DateTime.UtcNow.AddSeconds(7));
         try
         {
             await page.GotoAsync(new Uri(app.BaseAddress, $"?topic={topic}&token={shortLived}&connect=1").ToString());
@@ -34,6 +34,7 @@ public sealed class DemoPageTokenTests(SecuredNotifyApp app, ITestOutputHelper o
             }
 
             await WaitForEventsAsync(page, acknowledged);
+            await Eventually.TrueAsync(async () => await page.InnerTextAsync("#watching") == "1", "the page shows the subscriber count: its own stream");
             await page.WaitForSelectorAsync("#state.expired", new PageWaitForSelectorOptions { Timeout = 15_000 });
             for (var i = 3; i < 6; i++)
             {
