@@ -10,14 +10,14 @@ public sealed partial class TopicSubscription
     {
         _services.Metrics.Lagged();
         LogLagged(Topic, _cursor.Position, _services.Options.SendQueueLimit);
-        Write(SseFrame.ForLagged(_cursor.Position, _services.Options.SendQueueLimit));
+        _writer.Lagged(_cursor.Position, _services.Options.SendQueueLimit);
         await FlushAsync(cancellationToken);
     }
 
     /// <summary>The token expired: said in-band, so the page renews it and resumes rather than silently going without.</summary>
     private async Task EndExpiredAsync()
     {
-        Write(SseFrame.ForExpired(_cursor.Position));
+        _writer.Expired(_cursor.Position);
         await FlushAsync(CancellationToken.None);
     }
 
@@ -35,6 +35,6 @@ public sealed partial class TopicSubscription
 
         LogDropped(Topic, _cursor.Position, _services.Options.WriteTimeout);
         _queue.Writer.TryComplete();
-        _abort();
+        _writer.Abort();
     }
 }

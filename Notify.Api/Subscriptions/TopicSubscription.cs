@@ -37,8 +37,7 @@ public sealed partial class TopicSubscription : IDisposable
     private TopicCursor _cursor;
     private TopicRead? _first;
     private IDisposable? _attachment;
-    private PipeWriter _body = null!;
-    private Action _abort = null!;
+    private IStreamWriter _writer = null!;
 
     internal TopicSubscription(string topic, ITopicGrain grain, StreamStart start, SubscriptionServices services)
     {
@@ -113,12 +112,18 @@ public sealed partial class TopicSubscription : IDisposable
     /// expires (after <c>notify.expired</c>), the silo stops or the cluster cannot serve the topic; in the last two cases
     /// the client is asked to come back soon. A client that stops reading is dropped after <see cref="SseOptions.WriteTimeout"/>.
     /// </summary>
-    public async Task RunAsync(SubscriberConnection connection, CancellationToken clientGone)
+    public Task RunAsync(SubscriberConnection connection, CancellationToken clientGone) =>
+        RunAsync(new ConnectionStreamWriter(connection, _services.Options.WriteTimeout), connection.ExpiresAt, clientGone);
+
+    /// <summary>The position the stream starts after (the first read's), before anything is written.</summary>
+    internal EventPosition StartsAfter => (_first ?? throw new InvalidOperationException("The subscription is not open.")).ContinuesAfter;
+
+    /// <summary>Writes the stream through <paramref name="writer"/>, ending at <paramref name="expiresAt"/> when set; see the other overload.</summary>
+    internal async Task RunAsync(IStreamWriter writer, DateTimeOffset? expiresAt, CancellationToken clientGone)
     {
         var first = _first ?? throw new InvalidOperationException("The subscription is not open.");
-        _body = connection.Body;
-        _abort = connection.Abort;
-        using var expiry = connection.ExpiresAt is { } expiresAt ? new CancellationTokenSource(SubscriberConnection.TimeLeft(expiresAt)) : null;
+        _writer = writer;
+        using var expiry = expiresAt is { } at ? new CancellationTokenSource(SubscriberConnection.TimeLeft(at)) : null;
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(clientGone, _services.SiloStopping, expiry?.Token ?? CancellationToken.None);
         _services.Metrics.ConnectionOpened();
         try
@@ -132,7 +137,7 @@ public sealed partial class TopicSubscription : IDisposable
         catch (Exception) when (_services.SiloStopping.IsCancellationRequested)
         {
             // The client reconnects at once, through the load balancer, to another silo.
-            await EventStreamResponse.AskToReconnectSoonAsync(_body);
+            await _writer.AskToReconnectSoonAsync();
         }
         catch (Exception) when (expiry?.IsCancellationRequested == true)
         {
@@ -142,7 +147,7 @@ public sealed partial class TopicSubscription : IDisposable
         {
             // E.g. the topic grain's silo just died: the client comes back shortly and resumes from its last id.
             LogEndedUnavailable(exception, Topic, _cursor.Position);
-            await EventStreamResponse.AskToReconnectSoonAsync(_body);
+            await _writer.AskToReconnectSoonAsync();
         }
         finally
         {
@@ -152,7 +157,7 @@ public sealed partial class TopicSubscription : IDisposable
 
     private async Task StreamAsync(TopicRead first, CancellationToken cancellationToken)
     {
-        Write(SseFrame.Retry(_services.Options.RetryInterval));
+        _writer.Retry(_services.Options.RetryInterval);
         await WritePagesAsync(_services.Reader.ContinueAsync(_grain, first, cancellationToken), _start.Asked, cancellationToken);
         if (await FlushAsync(cancellationToken))
         {
@@ -201,7 +206,7 @@ public sealed partial class TopicSubscription : IDisposable
             var step = _cursor.StepTo(position);
             if (step == CursorStep.Next)
             {
-                Write(frame);
+                _writer.Event(frame);
                 _cursor = new TopicCursor(position);
             }
 
@@ -221,12 +226,12 @@ public sealed partial class TopicSubscription : IDisposable
             }
 
             _services.Metrics.Reset(jump.Reason);
-            Write(frame);
+            _writer.Jump(frame);
             _cursor = new TopicCursor(jump.ContinuesAfter);
             return true;
         }
 
-        Write(frame); // a heartbeat
+        _writer.Heartbeat();
         return true;
     }
 
@@ -237,7 +242,7 @@ public sealed partial class TopicSubscription : IDisposable
         await WritePagesAsync(missed, _cursor.ToString(), cancellationToken);
         if (frame.Position is { } position && _cursor.StepTo(position) == CursorStep.Next)
         {
-            Write(frame);
+            _writer.Event(frame);
             _cursor = new TopicCursor(position);
         }
     }
@@ -255,12 +260,12 @@ public sealed partial class TopicSubscription : IDisposable
                 _services.Metrics.Reset(reason);
                 var quoted = Diagnostics.ClientText.Safe(lastEventId); // the client's text: never raw into a log line
                 LogReset(Topic, quoted, reason, page.ContinuesAfter);
-                Write(SseFrame.ForReset(reason, lastEventId, page.ContinuesAfter));
+                _writer.Reset(reason, lastEventId, page.ContinuesAfter);
             }
 
             foreach (var topicEvent in page.Events)
             {
-                Write(SseFrame.ForEvent(topicEvent));
+                _writer.Event(SseFrame.ForEvent(topicEvent));
             }
 
             _cursor = new TopicCursor(page.End);
@@ -276,18 +281,17 @@ public sealed partial class TopicSubscription : IDisposable
         }
     }
 
-    private void Write(SseFrame frame) => _body.Write(frame.Bytes.Span);
-
     /// <summary>Sends what was written; true when the client has gone, or was dropped for not reading.</summary>
     private async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
     {
-        if (await BoundedFlush.FlushAsync(_body, _services.Options.WriteTimeout, cancellationToken) is not { } result)
+        var outcome = await _writer.FlushAsync(cancellationToken);
+        if (outcome == FlushOutcome.Stuck)
         {
             DropStuckConnection();
             return true;
         }
 
         Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
-        return result.IsCompleted || result.IsCanceled;
+        return outcome == FlushOutcome.Gone;
     }
 }
