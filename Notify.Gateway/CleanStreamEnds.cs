@@ -13,7 +13,7 @@ public static class CleanStreamEnds
 {
     public static IApplicationBuilder UseCleanStreamEnds(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId != StreamsOfUnhealthySilos.StreamRoute
+        if (!StreamsOfUnhealthySilos.IsStreamRoute(context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId)
             || context.Features.Get<IHttpRequestLifetimeFeature>() is not { } connection)
         {
             await next(context);

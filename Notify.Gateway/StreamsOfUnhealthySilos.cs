@@ -12,8 +12,8 @@ namespace Notify.Gateway;
 /// </summary>
 internal sealed partial class StreamsOfUnhealthySilos(ILogger<StreamsOfUnhealthySilos> logger) : BackgroundService
 {
-    /// <summary>The route of the long-lived event streams (<c>GET /topics/{topic}</c>), as named in the configuration.</summary>
-    public const string StreamRoute = "streams";
+    /// <summary>The routes of the long-lived event streams (<c>GET /topics/{topic}</c>, <c>GET /topics?topic=…</c>), as named in the configuration.</summary>
+    public static bool IsStreamRoute(string? routeId) => routeId is "streams" or "topic-set-streams";
 
     private static readonly TimeSpan CheckPeriod = TimeSpan.FromMilliseconds(500);
     // Per silo, its streams, each with whether the silo was already unhealthy when it started.
@@ -81,7 +81,7 @@ internal static class StreamsOfUnhealthySilosExtensions
         proxy.Use((context, next) =>
         {
             var proxyFeature = context.GetReverseProxyFeature();
-            return proxyFeature.Route.Config.RouteId == StreamsOfUnhealthySilos.StreamRoute && proxyFeature.AvailableDestinations is [var destination]
+            return StreamsOfUnhealthySilos.IsStreamRoute(proxyFeature.Route.Config.RouteId) && proxyFeature.AvailableDestinations is [var destination]
                 ? streams.ProxyAsync(context, destination, next)
                 : next();
         });

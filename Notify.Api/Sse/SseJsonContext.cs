@@ -8,4 +8,6 @@ namespace Notify.Api.Sse;
 [JsonSerializable(typeof(ResetNotice))]
 [JsonSerializable(typeof(LaggedNotice))]
 [JsonSerializable(typeof(ExpiredNotice))]
+[JsonSerializable(typeof(TopicResetNotice))]
+[JsonSerializable(typeof(TopicLaggedNotice))]
 internal sealed partial class SseJsonContext : JsonSerializerContext;

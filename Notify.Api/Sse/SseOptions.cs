@@ -27,6 +27,10 @@ public sealed class SseOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Most topics one stream may follow (<c>GET /topics?topic=…</c>).</summary>
+    [Range(1, 256)]
+    public int MaxTopicsPerStream { get; set; } = 32;
+
     /// <summary>
     /// How often a silo compares each watched topic's newest position with what its stream delivered,
     /// so that a lost last message is noticed and read from the grain instead of waited for.

@@ -17,4 +17,5 @@ public sealed record TopicServices(
     TopicAccess Access,
     SiloConnections Connections,
     IOptions<LimitOptions> Limits,
+    IOptions<Sse.SseOptions> Sse,
     ILogger<TopicServices> Logger);

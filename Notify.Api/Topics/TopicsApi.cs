@@ -27,6 +27,7 @@ public static partial class TopicsApi
         topics.MapGet("/{topic}", SubscribeAsync).RequireRateLimiting(ClientLimits.ConnectionsPolicy);
         topics.MapGet("/{topic}/events", ListEventsAsync);
         topics.MapSubscriberCounts();
+        topics.MapTopicSetStreams();
         return app;
     }
 
