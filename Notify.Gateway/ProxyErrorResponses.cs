@@ -1,4 +1,5 @@
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Notify.Gateway;
 
@@ -10,6 +11,8 @@ namespace Notify.Gateway;
 /// gives up for good on any other answer, but reconnects (with its Last-Event-ID) when a stream ends;</item>
 /// <item>anything else gets <c>503</c> problem details with <c>Retry-After</c>, as a silo would answer.</item>
 /// </list>
+/// A request without a body that is safe to repeat (a read: <c>GET</c>, <c>HEAD</c>, not a stream) is first tried once
+/// more on another silo, so a read never fails for a silo that just died.
 /// </summary>
 public static class ProxyErrorResponses
 {
@@ -17,7 +20,17 @@ public static class ProxyErrorResponses
     {
         proxy.Use(async (context, next) =>
         {
+            var proxied = context.GetReverseProxyFeature();
+            var destinations = proxied.AvailableDestinations; // load balancing narrows it to the one it picks
             await next();
+            if (context.GetForwarderErrorFeature() is not null && !context.Response.HasStarted && IsRepeatableRead(context.Request)
+                && destinations.Where(d => d != proxied.ProxiedDestination).ToList() is { Count: > 0 } others)
+            {
+                context.Features.Set<IForwarderErrorFeature>(null);
+                proxied.AvailableDestinations = others;
+                await next();
+            }
+
             if (context.GetForwarderErrorFeature() is null || context.Response.HasStarted)
             {
                 return;
@@ -43,6 +56,9 @@ public static class ProxyErrorResponses
         });
         return proxy;
     }
+
+    private static bool IsRepeatableRead(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && !AcceptsEventStream(request);
 
     private static bool AcceptsEventStream(HttpRequest request) =>
         HttpMethods.IsGet(request.Method)

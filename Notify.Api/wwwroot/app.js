@@ -45,28 +45,35 @@ function showEvent(event, reserved) {
   item.scrollIntoView({ block: "nearest" });
 }
 
-// EventSource cannot send headers: the token goes in the access_token query parameter (or a cookie).
-function streamUrl(topic, resumeAfter) {
+const topicsOf = (text) => text.split(",").map((topic) => topic.trim()).filter((topic) => topic);
+
+// One topic: /topics/{topic}. Several: one stream, /topics?topic=a&topic=b, whose events are named by their topic
+// and whose ids resume every topic at once. EventSource cannot send headers: the token goes in the query (or a cookie).
+function streamUrl(topics, resumeAfter) {
   const query = new URLSearchParams();
+  if (topics.length > 1) topics.forEach((topic) => query.append("topic", topic));
   const token = $("token").value.trim();
   if (token) query.set("access_token", token);
   if (resumeAfter) query.set("last_event_id", resumeAfter);
   const text = query.toString();
-  return `/topics/${encodeURIComponent(topic)}${text ? `?${text}` : ""}`;
+  const path = topics.length > 1 ? "/topics" : `/topics/${encodeURIComponent(topics[0])}`;
+  return `${path}${text ? `?${text}` : ""}`;
 }
 
-function connect(topic, resumeAfter = null) {
+function connect(topicList, resumeAfter = null) {
+  const topics = topicsOf(topicList);
+  const topic = topics[0];
   disconnect();
   opens = 0;
   setState("connecting");
   // No Last-Event-ID on the first request: live events from now on. The browser adds it on every reconnect;
   // a new EventSource (after a token renewal) passes it in the query instead.
-  source = new EventSource(streamUrl(topic, resumeAfter));
+  source = new EventSource(streamUrl(topics, resumeAfter));
   watchSubscribers(topic);
   source.onopen = () => {
     opens += 1;
     setState("open");
-    logConnection(opens === 1 ? `connected to ${topic}` : `reconnected, resuming after ${lastEventId ?? "nothing (live)"}`);
+    logConnection(opens === 1 ? `connected to ${topics.join(", ")}` : `reconnected, resuming after ${lastEventId ?? "nothing (live)"}`);
   };
   source.onerror = () => {
     if (source.readyState === EventSource.CONNECTING) {
@@ -79,6 +86,8 @@ function connect(topic, resumeAfter = null) {
     }
   };
   source.onmessage = (event) => showEvent(event, false);
+  // On a stream of several topics each event is named by its topic ("topic:type" when typed).
+  if (topics.length > 1) topics.forEach((name) => source.addEventListener(name, (event) => showEvent(event, false)));
   // Typed events: the demo shows every type it sees; reserved ones are highlighted.
   for (const type of ["notify.reset", "notify.lagged"]) {
     source.addEventListener(type, (event) => showEvent(event, true));
@@ -118,7 +127,7 @@ function disconnect() {
 }
 
 async function publish() {
-  const topic = $("topic").value;
+  const topic = topicsOf($("topic").value)[0];
   const type = $("type").value.trim();
   const key = $("key").value.trim();
   const result = $("publish-result");

@@ -80,6 +80,85 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
     }
 
     /// <summary>Waits until the page lists at least the given events; returns the ids it lists.</summary>
+    [Fact]
+    public async Task DemoPage_Follows8TopicsOnOneEventSource_AndAfterItsSiloIsKilled_HasEveryEventOfEveryTopicOnce()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        var errors = HeadlessChromium.CollectErrors(page);
+        var topics = Enumerable.Range(0, 8).Select(i => Publisher.NewTopic($"eight{i}")).ToList();
+        using var http = cluster.CreateGatewayClient();
+        var victim = -1;
+        try
+        {
+            // Eight topics: more than the six connections a browser allows per origin, on one stream.
+            await page.GotoAsync(new Uri(cluster.GatewayAddress, $"?topic={string.Join(',', topics)}&connect=1").ToString());
+            await page.WaitForSelectorAsync("#state.open", new PageWaitForSelectorOptions { Timeout = 60_000 });
+            var expected = topics.ToDictionary(t => t, _ => new List<string>());
+            await PublishRoundAsync(http, topics, expected, 0);
+            await WaitForTopicEventsAsync(page, expected);
+
+            var connections = await cluster.ConnectionsAsync(topics[0]);
+            victim = Array.IndexOf(connections, 1);
+            Assert.True(victim >= 0, $"one silo holds the page's stream: {string.Join(", ", connections)}");
+            await cluster.Silos[victim].KillAsync();
+            output.WriteLine($"killed silo-{victim + 1}, which served the page's stream of 8 topics");
+            await PublishRoundAsync(http, topics, expected, 1);
+
+            var shown = await WaitForTopicEventsAsync(page, expected);
+            foreach (var topic in topics)
+            {
+                Assert.Equal(expected[topic], shown[topic]); // every event of every topic, once, in order
+            }
+
+            Assert.Equal(0, await page.Locator("#events li[data-type='notify.reset']").CountAsync());
+            lock (errors)
+            {
+                Assert.True(errors.Count == 0, "the page reported errors:\n" + string.Join('\n', errors));
+            }
+        }
+        catch
+        {
+            output.WriteLine(string.Join('\n', await page.Locator("#connections li").AllInnerTextsAsync()));
+            output.WriteLine(cluster.RecentOutput);
+            throw;
+        }
+        finally
+        {
+            await page.CloseAsync();
+            if (victim >= 0)
+            {
+                await cluster.RestartSiloAsync(victim);
+                await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+            }
+        }
+    }
+
+    /// <summary>Five events on every topic, each acknowledged (retried across the failover with its key).</summary>
+    private static async Task PublishRoundAsync(HttpClient http, List<string> topics, Dictionary<string, List<string>> expected, int round)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            foreach (var topic in topics)
+            {
+                var data = $"{topic}/{round}/{i}";
+                await http.PublishUntilAcknowledgedAsync(topic, data, data, TimeSpan.FromSeconds(90));
+                expected[topic].Add(data);
+            }
+        }
+    }
+
+    /// <summary>Waits until the page shows as many events as expected, then returns their data per topic, in order.</summary>
+    private static async Task<Dictionary<string, List<string>>> WaitForTopicEventsAsync(IPage page, Dictionary<string, List<string>> expected)
+    {
+        var total = expected.Values.Sum(list => list.Count);
+        var events = page.Locator("#events li:not(.reserved)");
+        await Eventually.TrueAsync(async () => await events.CountAsync() >= total, $"the page shows {total} events", TimeSpan.FromSeconds(60));
+        var shown = await events.EvaluateAllAsync<string[][]>("items => items.map(item => [item.dataset.type, item.querySelector('.data').textContent.trim()])");
+        return expected.Keys.ToDictionary(topic => topic, topic => shown.Where(e => e[0] == topic).Select(e => e[1]).ToList());
+    }
+
     private static async Task<List<string>> WaitForEventsAsync(IPage page, List<string> ids)
     {
         var events = page.Locator("#events li[data-type='message']");
