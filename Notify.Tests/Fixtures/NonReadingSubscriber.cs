@@ -21,7 +21,10 @@ public sealed class NonReadingSubscriber : IAsyncDisposable
     /// <summary>The stream's body: read it to see what the server managed to send.</summary>
     public Stream Body { get; }
 
-    public static async Task<NonReadingSubscriber> ConnectAsync(Uri baseAddress, string topic)
+    public static Task<NonReadingSubscriber> ConnectAsync(Uri baseAddress, string topic) => ConnectToAsync(baseAddress, $"topics/{topic}");
+
+    /// <summary>Opens the stream at <paramref name="path"/> (e.g. several topics: <c>topics?topic=a&amp;topic=b</c>).</summary>
+    public static async Task<NonReadingSubscriber> ConnectToAsync(Uri baseAddress, string path)
     {
         var handler = new SocketsHttpHandler
         {
@@ -41,7 +44,7 @@ public sealed class NonReadingSubscriber : IAsyncDisposable
             },
         };
         var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"topics/{topic}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd("text/event-stream");
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();

@@ -66,4 +66,40 @@ public sealed class TokenExpiryTests(SecuredNotifyApp app) : IClassFixture<Secur
         var next = await resumed.NextAsync();
         Assert.Equal((live, "message"), (next.EventId, next.EventType));
     }
+
+    [Fact]
+    public async Task AStreamOfSeveralTopics_EndsOnceAtExpiry_AndARenewedTokenResumesEveryTopicExactly()
+    {
+        var topics = new[] { "orders." + Guid.NewGuid().ToString("N"), "orders." + Guid.NewGuid().ToString("N") };
+        var query = "?" + string.Join('&', topics.Select(t => "topic=" + t));
+        var publisher = TestTokens.For("shop", publish: ["orders.*"]);
+        var shortLived = TestTokens.For("page", subscribe: ["orders.*"], expires: DateTime.UtcNow.AddSeconds(3));
+        var stream = await SseTestClient.ConnectAsync(_http, "", query: query + "&access_token=" + shortLived);
+        foreach (var topic in topics)
+        {
+            await _http.PublishAcknowledgedAsync(topic, TokenSource.Header, publisher, $"{topic} before");
+        }
+
+        var before = await stream.TakeAsync(2);
+        var expired = await stream.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("notify.expired", expired.EventType);
+        var lastId = before[^1].EventId!;
+        using (var data = JsonDocument.Parse(expired.Data))
+        {
+            Assert.Equal(before[^1].EventId, data.RootElement.GetProperty("lastEventId").GetString());
+        }
+
+        await stream.Completion.WaitAsync(TimeSpan.FromSeconds(5)); // one notice, then the end, though both topics' tokens expired
+        await stream.DisposeAsync();
+        foreach (var topic in topics)
+        {
+            await _http.PublishAcknowledgedAsync(topic, TokenSource.Header, publisher, $"{topic} after");
+        }
+
+        var renewed = TestTokens.For("page", subscribe: ["orders.*"]);
+        await using var resumed = await SseTestClient.ConnectAsync(_http, "", lastEventId: lastId, query: query + "&access_token=" + renewed);
+        var after = await resumed.TakeAsync(2);
+        Assert.Equal(topics.Select(t => $"{t} after").Order(), after.Select(e => e.Data).Order());
+        Assert.Equal(topics.Order(), after.Select(e => e.EventType).Order());
+    }
 }

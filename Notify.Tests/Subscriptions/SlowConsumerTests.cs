@@ -67,6 +67,41 @@ public sealed class SlowConsumerTests
     }
 
     [Fact]
+    public async Task ALateReaderOfSeveralTopics_GetsOneNotifyLagged_NamingTheTopicAndTheStreamsLastId_ThenTheEnd()
+    {
+        await using var app = new PatientApp();
+        await app.InitializeAsync();
+        using var http = app.CreateHttpClient();
+        var (busy, quiet) = (Publisher.NewTopic("late-busy"), Publisher.NewTopic("late-quiet"));
+        await using var fast = await SseTestClient.ConnectAsync(http, busy);
+        await using var late = await NonReadingSubscriber.ConnectToAsync(app.BaseAddress, $"topics?topic={busy}&topic={quiet}");
+        await Eventually.TrueAsync(() => app.FanoutOf(busy)?.Subscriptions.Count == 2 && app.FanoutOf(quiet)?.Subscriptions.Count == 1, "both streams are attached");
+
+        var ids = new List<string>();
+        while (!app.FanoutOf(busy)!.Subscriptions.Any(s => s.Lagged))
+        {
+            Assert.True(ids.Count < 2_000, "the late reader's queue never overflowed");
+            ids.Add(await http.PublishAsync(busy, Payload));
+            Assert.Equal(ids[^1], (await fast.NextAsync()).EventId);
+        }
+
+        var received = new List<SseItem<string>>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var item in SseParser.Create(late.Body).EnumerateAsync(timeout.Token))
+        {
+            received.Add(item);
+        }
+
+        var events = received[..^1];
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Equal(busy, e.EventType));
+        var lagged = received[^1];
+        Assert.Equal("notify.lagged", lagged.EventType);
+        Assert.Equal($"{{\"topic\":\"{busy}\",\"lastEventId\":\"{events[^1].EventId}\",\"queueLimit\":{QueueLimit}}}", lagged.Data);
+        await Eventually.TrueAsync(() => app.FanoutOf(quiet) is null, "the quiet topic's lane ended with the stream");
+    }
+
+    [Fact]
     public async Task ASubscriberThatNeverReads_IsDroppedWithinTheWriteTimeout_AndFreed_WhileTheOthersGetEverything()
     {
         await using var app = new StrictApp();
