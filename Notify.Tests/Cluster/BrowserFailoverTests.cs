@@ -62,20 +62,12 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
         }
         catch
         {
-            output.WriteLine(string.Join('\n', await page.Locator("#connections li").AllInnerTextsAsync()));
-            output.WriteLine(string.Join('\n', await page.Locator("#events li").AllInnerTextsAsync()));
-            output.WriteLine(cluster.RecentOutput);
+            await ReportAsync(page);
             throw;
         }
         finally
         {
-            // Close the page first: its open stream would make the gateway avoid one silo while routing is checked.
-            await page.CloseAsync();
-            if (victim >= 0)
-            {
-                await cluster.RestartSiloAsync(victim);
-                await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-            }
+            await CloseAndRestoreAsync(page, victim);
         }
     }
 
@@ -120,18 +112,30 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
         }
         catch
         {
-            output.WriteLine(string.Join('\n', await page.Locator("#connections li").AllInnerTextsAsync()));
-            output.WriteLine(cluster.RecentOutput);
+            await ReportAsync(page);
             throw;
         }
         finally
         {
-            await page.CloseAsync();
-            if (victim >= 0)
-            {
-                await cluster.RestartSiloAsync(victim);
-                await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-            }
+            await CloseAndRestoreAsync(page, victim);
+        }
+    }
+
+    private async Task ReportAsync(IPage page)
+    {
+        output.WriteLine(string.Join('\n', await page.Locator("#connections li").AllInnerTextsAsync()));
+        output.WriteLine(string.Join('\n', await page.Locator("#events li").AllInnerTextsAsync()));
+        output.WriteLine(cluster.RecentOutput);
+    }
+
+    /// <summary>Closes the page first (its open stream would make the gateway avoid one silo while routing is checked), then restarts the killed silo.</summary>
+    private async Task CloseAndRestoreAsync(IPage page, int victim)
+    {
+        await page.CloseAsync();
+        if (victim >= 0)
+        {
+            await cluster.RestartSiloAsync(victim);
+            await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
         }
     }
 
