@@ -180,7 +180,7 @@ internal sealed class TopicStream
     private HttpRequestMessage StreamRequest()
     {
         var since = _position is null && _start == StartKind.Since
-            ? "?since=" + Uri.EscapeDataString(_since.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture))
+            ? "?since=" + Uri.EscapeDataString(_since.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))
             : null;
         var request = new HttpRequestMessage(HttpMethod.Get, _http.TopicUri(_topic, since));
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
