@@ -7,6 +7,7 @@ public sealed class Subscriber : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<NotifyItem> _items = [];
+    private readonly List<DateTime> _receivedAt = [];
 
     private Subscriber(NotifyClient client, IEnumerable<string> topics, NotifyStart? from)
     {
@@ -17,6 +18,7 @@ public sealed class Subscriber : IAsyncDisposable
                 lock (_items)
                 {
                     _items.Add(item);
+                    _receivedAt.Add(DateTime.UtcNow);
                 }
             }
         });
@@ -37,6 +39,18 @@ public sealed class Subscriber : IAsyncDisposable
     }
 
     public IReadOnlyList<NotifyEvent> Events => [.. Items.OfType<NotifyEvent>()];
+
+    /// <summary>Every item with when the application got it.</summary>
+    public IReadOnlyList<(NotifyItem Item, DateTime At)> Timeline
+    {
+        get
+        {
+            lock (_items)
+            {
+                return [.. _items.Zip(_receivedAt)];
+            }
+        }
+    }
 
     public static Subscriber Start(NotifyClient client, IEnumerable<string> topics, NotifyStart? from = null) => new(client, topics, from);
 
