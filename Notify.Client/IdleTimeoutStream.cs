@@ -1,11 +1,10 @@
-using System.Runtime.CompilerServices;
-
 namespace Notify.Client;
 
 /// <summary>
-/// A response body that trips <paramref name="idle"/> when a read waits longer than <paramref name="timeout"/> for
-/// data: a connection to a frozen node, or one a middlebox dropped silently, never ends by itself. Only time spent
-/// waiting in a read counts; the client may take as long as it likes between reads.
+/// A response body that trips <paramref name="idle"/> when no read has been asked for or answered within
+/// <paramref name="timeout"/>: a connection to a frozen node, or one a middlebox dropped silently, never ends by itself.
+/// Each read re-arms the timer; the reader disarms it (<see cref="Pause"/>) while it waits for its consumer, so a slow
+/// consumer is never taken for a dead connection. Heartbeat comments are reads too, so a quiet topic's stream stays.
 /// </summary>
 internal sealed class IdleTimeoutStream(Stream inner, CancellationTokenSource idle, TimeSpan timeout) : Stream
 {
@@ -23,20 +22,15 @@ internal sealed class IdleTimeoutStream(Stream inner, CancellationTokenSource id
         set => throw new NotSupportedException();
     }
 
-    // Pooled: a stream reads many times, and the client allocates nothing per event beyond the event.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Not an async method: the state it would need is an allocation per read in a debug build.
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         idle.CancelAfter(timeout);
-        try
-        {
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            idle.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
+        return inner.ReadAsync(buffer, cancellationToken);
     }
+
+    /// <summary>Stops the timer until the next read: the reader is busy elsewhere, not waiting for the network.</summary>
+    public void Pause() => idle.CancelAfter(Timeout.InfiniteTimeSpan);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

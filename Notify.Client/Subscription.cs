@@ -31,13 +31,16 @@ internal static class Subscription
             {
                 while (channel.Reader.TryRead(out var item))
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     yield return item;
                 }
             }
         }
         finally
         {
+            // Completing the channel releases a stream waiting for room (its wait has no token either).
             await stop.CancelAsync().ConfigureAwait(false);
+            channel.Writer.TryComplete();
             await running.ConfigureAwait(false);
         }
 
@@ -63,14 +66,16 @@ internal static class Subscription
             {
                 await stream.RunAsync(output, stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
-                // Stopped: the consumer left, or another stream failed.
+                // Stopped (cancelled, or its channel closed): the consumer left, or another stream failed.
             }
             catch (Exception exception)
             {
+                // The consumer gets what was read before the failure, then the failure.
                 Interlocked.CompareExchange(ref failure, exception, null);
                 await stop.CancelAsync().ConfigureAwait(false);
+                output.TryComplete();
             }
         }
     }

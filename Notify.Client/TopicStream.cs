@@ -145,7 +145,10 @@ internal sealed class TopicStream
                 var item = ToItem(sse, parser.LastEventId);
                 if (!output.TryWrite(item))
                 {
-                    await output.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                    // Waiting for the consumer is not an idle connection. No token: a cancellable wait for room
+                    // allocates each time; the subscription closes the channel to release this wait when it stops.
+                    watched.Pause();
+                    await output.WriteAsync(item, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 if (item.Position.Length > 0)

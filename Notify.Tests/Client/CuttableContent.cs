@@ -1,11 +1,11 @@
 namespace Notify.Tests.Client;
 
-/// <summary>A response body whose reads fail like a reset connection once the test cuts it.</summary>
-internal sealed class CuttableContent(Stream inner, CancellationToken cut) : Stream
+/// <summary>A response body whose reads fail like a reset connection once the test cuts it, and are counted.</summary>
+internal sealed class CuttableContent(Stream inner, Action<int> counted, CancellationToken cut) : Stream
 {
-    public static async Task<HttpContent> WrapAsync(HttpContent original, CancellationToken cut, CancellationToken cancellationToken)
+    public static async Task<HttpContent> WrapAsync(HttpContent original, Action<int> counted, CancellationToken cut, CancellationToken cancellationToken)
     {
-        var content = new StreamContent(new CuttableContent(await original.ReadAsStreamAsync(cancellationToken), cut));
+        var content = new StreamContent(new CuttableContent(await original.ReadAsStreamAsync(cancellationToken), counted, cut));
         foreach (var (name, values) in original.Headers)
         {
             content.Headers.TryAddWithoutValidation(name, values);
@@ -20,7 +20,9 @@ internal sealed class CuttableContent(Stream inner, CancellationToken cut) : Str
         try
         {
             cut.ThrowIfCancellationRequested();
-            return await inner.ReadAsync(buffer, either.Token);
+            var read = await inner.ReadAsync(buffer, either.Token);
+            counted(read);
+            return read;
         }
         catch (OperationCanceledException) when (cut.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -212,6 +212,27 @@ public sealed class SubscribeTests(ClientApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASilentStream_IsDroppedAndResumed_WhileHeartbeatsKeepAQuietOneOpen()
+    {
+        var topic = Publisher.NewTopic("client-idle");
+        // The node sends a heartbeat after 0.8 s of silence (NotifyApp.HeartbeatInterval).
+        await using var patient = new ClientHost(app.BaseAddress, options => options.StreamIdleTimeout = TimeSpan.FromSeconds(2));
+        await using var impatient = new ClientHost(app.BaseAddress, options => options.StreamIdleTimeout = TimeSpan.FromMilliseconds(300));
+        await using var quiet = Subscriber.Start(patient.Client, [topic]);
+        await using var dropped = Subscriber.Start(impatient.Client, [topic]);
+
+        await impatient.Log.WaitForOpenedStreamsAsync(3);
+        var opening = "retry: 200\n\n".Length;
+        await Eventually.TrueAsync(() => patient.Log.StreamBytes >= opening + (3 * ":\n\n".Length), "three heartbeats reached the patient client");
+        Assert.Single(patient.Log.OpenedStreams);
+
+        var id = (await Client.PublishAsync(topic, "after the silence")).Id;
+        Assert.Equal([id], await quiet.WaitForEventsAsync(topic, 1));
+        Assert.Equal([id], await dropped.WaitForEventsAsync(topic, 1));
+        Assert.All(impatient.Log.OpenedStreams.Skip(1), stream => Assert.Equal(impatient.Log.OpenedStreams[0].LastEventId, stream.LastEventId));
+    }
+
+    [Fact]
     public async Task CancellingTheSubscription_EndsTheEnumerationAndClosesItsStreams()
     {
         string[] topics = [Publisher.NewTopic("client-cancel-a"), Publisher.NewTopic("client-cancel-b")];

@@ -13,6 +13,7 @@ public sealed class WireLog
     private CancellationTokenSource _cut = new();
     private TaskCompletionSource _streamsAllowed = CompletedGate();
     private int _heldStreams;
+    private long _streamBytes;
 
     /// <summary>One request and how it was answered.</summary>
     /// <param name="At">When the client sent it (before any hold).</param>
@@ -24,6 +25,9 @@ public sealed class WireLog
 
     /// <summary>Stream requests that were answered 200.</summary>
     public IReadOnlyList<Exchange> OpenedStreams => [.. _exchanges.Where(e => e.IsStream && e.Status == 200)];
+
+    /// <summary>Bytes read from every stream so far, heartbeats included.</summary>
+    public long StreamBytes => Interlocked.Read(ref _streamBytes);
 
     public IReadOnlyList<Exchange> Publishes => [.. _exchanges.Where(e => e.Method == HttpMethod.Post)];
 
@@ -109,7 +113,7 @@ public sealed class WireLog
                         cut = log._cut.Token;
                     }
 
-                    response.Content = await CuttableContent.WrapAsync(response.Content, cut, cancellationToken);
+                    response.Content = await CuttableContent.WrapAsync(response.Content, read => Interlocked.Add(ref log._streamBytes, read), cut, cancellationToken);
                 }
 
                 return response;
