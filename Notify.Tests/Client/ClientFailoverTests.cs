@@ -33,9 +33,7 @@ public sealed class ClientFailoverTests(NotifyCluster cluster, ITestOutputHelper
             publishing = PublishUntilStoppedAsync(publisherHost.Client, topic, acknowledged, stopPublishing.Token);
             await subscriber.WaitForEventsAsync(topic, Batch);
 
-            await Eventually.TrueAsync(async () => (await cluster.ConnectionsAsync(topic)).Sum() == 1, "one silo holds the stream");
-            victim = Array.IndexOf(await cluster.ConnectionsAsync(topic), 1);
-            await cluster.Silos[victim].KillAsync();
+            victim = await KillTheSiloHoldingTheStreamAsync(topic);
             var killedAt = DateTime.UtcNow;
             var acknowledgedAtKill = Count(acknowledged);
             output.WriteLine($"SIGKILL silo-{victim + 1}, which held the stream, after {acknowledgedAtKill} acknowledged events");
@@ -76,6 +74,14 @@ public sealed class ClientFailoverTests(NotifyCluster cluster, ITestOutputHelper
                 await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
             }
         }
+    }
+
+    private async Task<int> KillTheSiloHoldingTheStreamAsync(string topic)
+    {
+        await Eventually.TrueAsync(async () => (await cluster.ConnectionsAsync(topic)).Sum() == 1, "one silo holds the stream");
+        var victim = Array.IndexOf(await cluster.ConnectionsAsync(topic), 1);
+        await cluster.Silos[victim].KillAsync();
+        return victim;
     }
 
     /// <summary>Publishes numbered events one after another, each retried by the client until acknowledged, until stopped.</summary>
