@@ -3,20 +3,18 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Notify.Client;
+using Notify.Tests.Diagnostics;
 
 namespace Notify.Tests.Client;
 
 /// <summary>
 /// The client allocates nothing per event beyond the event: its record and its id, type and data strings. Measured over
 /// streams served from memory (no network, no server) as the difference between reading N and 2N events, so fixed costs
-/// cancel; in a collection that runs alone, since the allocation counter is the process's.
+/// cancel; alone, since the allocation counter is the process's.
 /// </summary>
-[Collection(Name)]
-[CollectionDefinition(Name, DisableParallelization = true)]
+[Collection(MeasuresTheProcess.Name)]
 public sealed class AllocationTests
 {
-    public const string Name = "Allocation counts (alone)";
-
     private const int Events = 20_000;
 
     /// <summary>The record: 16 B of header and method table, and four references.</summary>
