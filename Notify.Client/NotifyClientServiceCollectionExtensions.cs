@@ -27,7 +27,12 @@ public static class NotifyClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<NotifyClientOptions>().Configure<IServiceProvider>(configure);
+        // A subscription lives as long as its service, so a NotifyClient is often held by a singleton (a hosted
+        // service) and its handler is never rotated: connections are renewed by their own lifetime instead, which
+        // picks up DNS changes without cutting open streams.
         return services.AddHttpClient<NotifyClient>((provider, http) =>
-            http.BaseAddress = provider.GetRequiredService<IOptions<NotifyClientOptions>>().Value.BaseAddress);
+                http.BaseAddress = provider.GetRequiredService<IOptions<NotifyClientOptions>>().Value.BaseAddress)
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
     }
 }
