@@ -27,6 +27,7 @@ public static class ProxyErrorResponses
                 && destinations.Where(d => d != proxied.ProxiedDestination).ToList() is { Count: > 0 } others)
             {
                 context.Features.Set<IForwarderErrorFeature>(null);
+                context.Response.Clear(); // the failed attempt set 502; the forwarder takes only a fresh response
                 proxied.AvailableDestinations = others;
                 await next();
             }
