@@ -17,7 +17,7 @@ internal static class PathAndMethodCases
         new("path-double-encoded-slash", _ => Wire.Post("/topics/public.a%252fb", "x"), 400, AnswerBody.Problem),
         new("path-encoded-slash-to-events", t => Wire.Get($"/topics/{t.Topic}%2Fevents"), 400, AnswerBody.Problem),
         new("path-two-segments", _ => Wire.Get("/topics/a/b"), 404, AnswerBody.Problem),
-        new("path-empty-topic", _ => Wire.Post("/topics/", "x"), 404, AnswerBody.Problem),
+        new("path-empty-topic", _ => Wire.Post("/topics/", "x"), 405, AnswerBody.Problem), // /topics is the stream of several topics: GET only
         new("path-backslash", _ => Wire.Get("/topics/..\\health"), 400, AnswerBody.Problem),
     ];
 
