@@ -31,16 +31,10 @@ public static partial class TopicSetStreamsApi
             return Problems.BadRequest(startError!);
         }
 
-        DateTimeOffset? expiresAt = null;
-        foreach (var topic in topics)
+        var (refused, expiresAt) = await CheckAccessAsync(context, topics, services.Access);
+        if (refused is not null)
         {
-            var access = await services.Access.CheckAsync(context, topic, TopicRight.Subscribe);
-            if (access.Problem is { } refused)
-            {
-                return refused;
-            }
-
-            expiresAt = access.ExpiresAt is { } at && (expiresAt is null || at < expiresAt) ? at : expiresAt;
+            return refused;
         }
 
         using var place = services.Connections.TryEnter();
@@ -82,6 +76,24 @@ public static partial class TopicSetStreamsApi
         }
 
         return TypedResults.Empty;
+    }
+
+    /// <summary>Every topic must allow the stream; it ends when the first of the token's rights does (one token: its expiry).</summary>
+    private static async Task<(ProblemHttpResult? Refused, DateTimeOffset? ExpiresAt)> CheckAccessAsync(HttpContext context, List<string> topics, TopicAccess access)
+    {
+        DateTimeOffset? expiresAt = null;
+        foreach (var topic in topics)
+        {
+            var result = await access.CheckAsync(context, topic, TopicRight.Subscribe);
+            if (result.Problem is { } refused)
+            {
+                return (refused, null);
+            }
+
+            expiresAt = result.ExpiresAt is { } at && (expiresAt is null || at < expiresAt) ? at : expiresAt;
+        }
+
+        return (null, expiresAt);
     }
 
     /// <summary>The topics asked for: 1 to the limit, each a valid id, none twice; and a stream must be acceptable.</summary>
