@@ -8,6 +8,8 @@ namespace Notify.Api.Subscriptions;
 /// <summary>A single topic's stream on a connection of its own: every frame written as it is encoded.</summary>
 internal sealed class ConnectionStreamWriter(SubscriberConnection connection, TimeSpan writeTimeout) : IStreamWriter
 {
+    public int Pending { get; private set; }
+
     public void Retry(TimeSpan interval) => Write(SseFrame.Retry(interval));
 
     public void Event(SseFrame frame) => Write(frame);
@@ -22,17 +24,24 @@ internal sealed class ConnectionStreamWriter(SubscriberConnection connection, Ti
 
     public void Expired(EventPosition lastDelivered) => Write(SseFrame.ForExpired(lastDelivered));
 
-    public async ValueTask<FlushOutcome> FlushAsync(CancellationToken cancellationToken) =>
-        await BoundedFlush.FlushAsync(connection.Body, writeTimeout, cancellationToken) switch
+    public async ValueTask<FlushOutcome> FlushAsync(CancellationToken cancellationToken)
+    {
+        Pending = 0;
+        return await BoundedFlush.FlushAsync(connection.Body, writeTimeout, cancellationToken) switch
         {
             null => FlushOutcome.Stuck,
             { IsCompleted: true } or { IsCanceled: true } => FlushOutcome.Gone,
             _ => FlushOutcome.Sent,
         };
+    }
 
     public Task AskToReconnectSoonAsync() => EventStreamResponse.AskToReconnectSoonAsync(connection.Body);
 
     public void Abort() => connection.Abort();
 
-    private void Write(SseFrame frame) => connection.Body.Write(frame.Bytes.Span);
+    private void Write(SseFrame frame)
+    {
+        connection.Body.Write(frame.Bytes.Span);
+        Pending += frame.Bytes.Length;
+    }
 }

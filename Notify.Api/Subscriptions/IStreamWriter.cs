@@ -32,6 +32,9 @@ internal interface IStreamWriter
     /// <summary>The <c>notify.expired</c> that ends a stream whose token expired.</summary>
     void Expired(EventPosition lastDelivered);
 
+    /// <summary>Bytes written since the last flush.</summary>
+    int Pending { get; }
+
     /// <summary>Sends what was written; <see cref="FlushOutcome.Stuck"/> when it could not be sent within the write timeout.</summary>
     ValueTask<FlushOutcome> FlushAsync(CancellationToken cancellationToken);
 

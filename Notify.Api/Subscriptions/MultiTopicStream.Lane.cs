@@ -26,9 +26,15 @@ internal sealed partial class MultiTopicStream
     {
         private readonly List<Item> _items = [];
 
+        public int Pending { get; private set; }
+
         public void Retry(TimeSpan interval) => _items.Add(new Item(ItemKind.Retry, Interval: interval));
 
-        public void Event(SseFrame frame) => _items.Add(new Item(ItemKind.Event, frame));
+        public void Event(SseFrame frame)
+        {
+            _items.Add(new Item(ItemKind.Event, frame));
+            Pending += frame.Bytes.Length;
+        }
 
         public void Reset(ResetReason reason, string? asked, EventPosition continuesAfter) =>
             _items.Add(new Item(ItemKind.Reset, Reason: reason, Asked: asked, Position: continuesAfter));
@@ -46,7 +52,11 @@ internal sealed partial class MultiTopicStream
 
         public void Expired(EventPosition lastDelivered) => _items.Add(new Item(ItemKind.Expired));
 
-        public ValueTask<FlushOutcome> FlushAsync(CancellationToken cancellationToken) => stream.WriteAsync(index, _items, cancellationToken);
+        public ValueTask<FlushOutcome> FlushAsync(CancellationToken cancellationToken)
+        {
+            Pending = 0;
+            return stream.WriteAsync(index, _items, cancellationToken);
+        }
 
         public Task AskToReconnectSoonAsync() => stream.AskToReconnectSoonAsync();
 

@@ -21,6 +21,20 @@ public sealed partial class TopicSubscription
         await FlushAsync(CancellationToken.None);
     }
 
+    /// <summary>Sends what was written; true when the client has gone, or was dropped for not reading.</summary>
+    private async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        var outcome = await _writer.FlushAsync(cancellationToken);
+        if (outcome == FlushOutcome.Stuck)
+        {
+            DropStuckConnection();
+            return true;
+        }
+
+        Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
+        return outcome == FlushOutcome.Gone;
+    }
+
     /// <summary>
     /// The client stopped reading: nothing written for <see cref="SseOptions.WriteTimeout"/> could be sent. Waiting
     /// longer would hold the connection and its buffers for as long as the client likes, so it is dropped now.

@@ -28,6 +28,12 @@ namespace Notify.Api.Subscriptions;
 public sealed partial class TopicSubscription : IDisposable
 {
     private readonly ITopicGrain _grain;
+    /// <summary>
+    /// Most bytes written between flushes. Each flush must complete within <see cref="SseOptions.WriteTimeout"/>, so a
+    /// client is dropped only when it takes less than this in that time, however large a replay or a burst is.
+    /// </summary>
+    private const int FlushChunkBytes = 64 * 1024;
+
     private readonly StreamStart _start;
     private readonly SubscriptionServices _services;
     private readonly ILogger _logger;
@@ -171,7 +177,7 @@ public sealed partial class TopicSubscription : IDisposable
         while (!_lagged && await reader.WaitToReadAsync(CancellationToken.None))
         {
             DateTimeOffset? oldest = null;
-            while (!_lagged && reader.TryRead(out var frame))
+            while (!_lagged && _writer.Pending < FlushChunkBytes && reader.TryRead(out var frame))
             {
                 oldest ??= frame.PublishedAt;
                 if (!TryWriteLive(frame))
@@ -266,6 +272,10 @@ public sealed partial class TopicSubscription : IDisposable
             foreach (var topicEvent in page.Events)
             {
                 _writer.Event(SseFrame.ForEvent(topicEvent));
+                if (_writer.Pending >= FlushChunkBytes && await FlushAsync(cancellationToken))
+                {
+                    return;
+                }
             }
 
             _cursor = new TopicCursor(page.End);
@@ -279,19 +289,5 @@ public sealed partial class TopicSubscription : IDisposable
                 lastEventId = _cursor.ToString(); // a later page's reset is about where this one ended
             }
         }
-    }
-
-    /// <summary>Sends what was written; true when the client has gone, or was dropped for not reading.</summary>
-    private async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
-    {
-        var outcome = await _writer.FlushAsync(cancellationToken);
-        if (outcome == FlushOutcome.Stuck)
-        {
-            DropStuckConnection();
-            return true;
-        }
-
-        Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
-        return outcome == FlushOutcome.Gone;
     }
 }
