@@ -43,7 +43,7 @@ public sealed class NonReadingSubscriber : IAsyncDisposable
                 }
             },
         };
-        var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TestTimeouts.Request }; // bounds the answer; the body is read afterwards
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd("text/event-stream");
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
@@ -40,10 +41,18 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
         var head = $"POST /topics/{topic} HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\n";
         var before = app.Logs.Entries.Count;
 
-        var badSize = await RawHttp.ExchangeAsync(app.BaseAddress, head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
-        var badExtension = await RawHttp.ExchangeAsync(app.BaseAddress, head + "Transfer-Encoding: chunked\r\n\r\n5;ext\nhello\r\n0\r\n\r\n");
-        var halfClosed = await RawHttp.ExchangeAsync(app.BaseAddress, head + "Content-Length: 100\r\n\r\nonly ten b", halfClose: true);
-        var slow = await RawHttp.SendBodySlowlyAsync(app.BaseAddress, head + "Content-Length: 1000\r\n\r\n", 1000, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+        var badSize = await ExchangeAsync(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+        var badExtension = await ExchangeAsync(head + "Transfer-Encoding: chunked\r\n\r\n5;ext\nhello\r\n0\r\n\r\n");
+        var halfClosed = await ExchangeAsync(head + "Content-Length: 100\r\n\r\nonly ten b", halfClose: true);
+        string slow;
+        using (var connection = await RawConnection.OpenAsync(app.BaseAddress.Port))
+        {
+            // A body of 1000 bytes, one every 500 ms: far under Kestrel's minimum rate once its grace period is over.
+            await connection.SendAsync(head + "Content-Length: 1000\r\n\r\n");
+            var body = Encoding.ASCII.GetBytes(new string('x', 1000));
+            Assert.NotNull(await SlowSender.SendUntilClosedAsync(connection, body, 1, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30)));
+            slow = Encoding.UTF8.GetString(connection.Received);
+        }
 
         Assert.StartsWith("HTTP/1.1 400", badSize, StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 400", badExtension, StringComparison.Ordinal);
@@ -105,6 +114,20 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
         }
 
         Assert.Contains(spans, span => span.Kind == System.Diagnostics.ActivityKind.Server); // the requests were traced
+    }
+
+    /// <summary>Sends a request byte for byte (optionally closing the sending side) and reads the answer until the server closes.</summary>
+    private async Task<string> ExchangeAsync(string request, bool halfClose = false)
+    {
+        using var connection = await RawConnection.OpenAsync(app.BaseAddress.Port);
+        await connection.SendAsync(request);
+        if (halfClose)
+        {
+            connection.ShutdownSend();
+        }
+
+        Assert.True(await connection.ReadToEndAsync(TestTimeouts.Request), "the server neither answered nor closed");
+        return Encoding.UTF8.GetString(connection.Received);
     }
 
     private async Task<List<CapturedLogs.Entry>> WaitForEntriesAsync(Func<CapturedLogs.Entry, bool> match, string because)
