@@ -6,26 +6,30 @@ namespace Notify.Api.Sse;
 internal static class BoundedFlush
 {
     /// <summary>
-    /// Flushes <paramref name="body"/>; null when it could not complete within <paramref name="timeout"/> (the socket and
-    /// the server's buffer stayed full). The caller then drops the connection, which ends the pending flush too.
+    /// Flushes <paramref name="body"/>: <see cref="FlushOutcome.Stuck"/> when it could not complete within
+    /// <paramref name="timeout"/> (the socket and the server's buffer stayed full). The caller then drops the connection,
+    /// which ends the pending flush too.
     /// </summary>
-    public static async ValueTask<FlushResult?> FlushAsync(PipeWriter body, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async ValueTask<FlushOutcome> FlushAsync(PipeWriter body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var flush = body.FlushAsync(cancellationToken);
         if (flush.IsCompletedSuccessfully)
         {
-            return flush.Result; // the common case: no allocation, no timer
+            return OutcomeOf(flush.Result); // the common case: no allocation, no timer
         }
 
         var pending = flush.AsTask();
         try
         {
-            return await pending.WaitAsync(timeout, CancellationToken.None);
+            return OutcomeOf(await pending.WaitAsync(timeout, CancellationToken.None));
         }
         catch (TimeoutException)
         {
             _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            return null;
+            return FlushOutcome.Stuck;
         }
     }
+
+    private static FlushOutcome OutcomeOf(FlushResult result) =>
+        result.IsCompleted || result.IsCanceled ? FlushOutcome.Gone : FlushOutcome.Sent;
 }

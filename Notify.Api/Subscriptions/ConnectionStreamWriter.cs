@@ -24,15 +24,10 @@ internal sealed class ConnectionStreamWriter(SubscriberConnection connection, Ti
 
     public void Expired(EventPosition lastDelivered) => Write(SseFrame.ForExpired(lastDelivered));
 
-    public async ValueTask<FlushOutcome> FlushAsync(CancellationToken cancellationToken)
+    public ValueTask<FlushOutcome> FlushAsync(CancellationToken cancellationToken)
     {
         Pending = 0;
-        return await BoundedFlush.FlushAsync(connection.Body, writeTimeout, cancellationToken) switch
-        {
-            null => FlushOutcome.Stuck,
-            { IsCompleted: true } or { IsCanceled: true } => FlushOutcome.Gone,
-            _ => FlushOutcome.Sent,
-        };
+        return BoundedFlush.FlushAsync(connection.Body, writeTimeout, cancellationToken);
     }
 
     public Task AskToReconnectSoonAsync() => EventStreamResponse.AskToReconnectSoonAsync(connection.Body);

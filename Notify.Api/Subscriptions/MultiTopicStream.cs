@@ -66,12 +66,7 @@ internal sealed partial class MultiTopicStream : IDisposable
             }
 
             Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
-            return await BoundedFlush.FlushAsync(_connection.Body, _options.WriteTimeout, cancellationToken) switch
-            {
-                null => FlushOutcome.Stuck,
-                { IsCompleted: true } or { IsCanceled: true } => FlushOutcome.Gone,
-                _ => FlushOutcome.Sent,
-            };
+            return await BoundedFlush.FlushAsync(_connection.Body, _options.WriteTimeout, cancellationToken);
         }
         finally
         {
