@@ -23,4 +23,13 @@ fi
 
 dotnet --version
 dotnet tool restore # the garnet-server tool: the store the cluster tests and the AppHost run
-dotnet test Notify.sln --logger "console;verbosity=normal"
+log="$(mktemp -t notify-test-XXXXXX.log)"
+status=0
+dotnet test Notify.sln --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+if [ "$status" != 0 ]; then
+  # A failure's message scrolls far up behind the other tests' output: repeat each failed test's first lines at the end.
+  echo "=== failed tests (first 40 lines of each) ==="
+  awk '/^  Failed /{n=40} n>0{print; n--}' "$log"
+fi
+rm -f "$log"
+exit "$status"
