@@ -51,6 +51,7 @@ public static class SiloHostingExtensions
             ConfigureStreams(silo.Services);
         });
 
+        builder.Services.AddWatchdogStartRaceFilter();
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans-silo");
 
         // A stopping silo ends its streams at once and hands its grains over; it must not linger.
