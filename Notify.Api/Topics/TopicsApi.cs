@@ -230,7 +230,10 @@ public static partial class TopicsApi
         {
             // Kestrel reports some malformed bodies as a plain IOException (a chunk size that overflows: "Bad chunk
             // size data"), or the client dropped the connection: the client's fault as well, not a 500 and an error log.
+            // Kestrel keeps such a connection open with its body read still pending, and its next request would end it
+            // abnormally: where the body ended is unknown, so the connection ends with this answer.
             LogBadBody(logger, StatusCodes.Status400BadRequest, unreadable.Message);
+            context.Response.Headers.Connection = "close";
             return (Problems.BadBody(StatusCodes.Status400BadRequest), []);
         }
 

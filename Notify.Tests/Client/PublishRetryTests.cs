@@ -17,6 +17,7 @@ public sealed class PublishRetryTests(DurableNotifyApp app) : IClassFixture<Dura
         var topic = Publisher.NewTopic("client-503");
         var before = await host.Client.PublishAsync(topic, "before");
 
+        app.ExpectWarnings(ExpectedWarnings.StoreOutage);
         await app.Store.KillAsync();
         Task<Notify.Client.NotifyPublished> publishing;
         try

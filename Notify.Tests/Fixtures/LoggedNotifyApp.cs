@@ -10,9 +10,6 @@ namespace Notify.Tests.Fixtures;
 /// </summary>
 public sealed class LoggedNotifyApp() : SecuredNotifyApp(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" })
 {
-    /// <summary>What the app logged.</summary>
-    public CapturedLogs Logs { get; } = new();
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Notify.Testing;
 
 namespace Notify.Tests.Fixtures;
@@ -11,6 +12,8 @@ namespace Notify.Tests.Fixtures;
 /// <summary>
 /// The real Notify.Api (ASP.NET Core + its co-hosted Orleans silo on the embedded default),
 /// served by Kestrel on 127.0.0.1 with an ephemeral port, for tests that speak real HTTP to it.
+/// A run with no fault logs no warning or error: the app keeps what it logs, and fails its test class when it is
+/// disposed having logged a warning or an error its tests did not declare with <see cref="ExpectWarnings"/>.
 /// </summary>
 public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -24,6 +27,14 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["Notify:Sse:HeartbeatInterval"] = HeartbeatInterval.ToString(),
         ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    // Open test nodes say so at start, as they should; and the test host runs workstation GC (Notify.Api runs server GC),
+    // which Orleans notes at start.
+    private readonly List<Func<CapturedLogs.Entry, bool>> _expectedWarnings =
+    [
+        entry => entry.Message.StartsWith("NO AUTHENTICATION", StringComparison.Ordinal),
+        entry => entry.Category == "Orleans.Runtime.Silo" && entry.Message.Contains("ServerGC", StringComparison.Ordinal),
+    ];
 
     public NotifyApp()
         : this(new Dictionary<string, string?>())
@@ -47,6 +58,18 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
+    /// <summary>What the app logged, at the levels its configuration enables (Warning and above unless set otherwise).</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Declares warnings or errors a test causes on purpose (a store stopped, a client cut).</summary>
+    public void ExpectWarnings(Func<CapturedLogs.Entry, bool> match)
+    {
+        lock (_expectedWarnings)
+        {
+            _expectedWarnings.Add(match);
+        }
+    }
+
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -63,6 +86,8 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public virtual Task InitializeAsync()
@@ -77,6 +102,23 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await DisposeAsync();
         await DisposeDependenciesAsync();
+        ThrowOnUnexpectedWarnings();
+    }
+
+    private void ThrowOnUnexpectedWarnings()
+    {
+        List<CapturedLogs.Entry> unexpected;
+        lock (_expectedWarnings)
+        {
+            unexpected = [.. Logs.Entries.Where(entry => entry.Level >= LogLevel.Warning && !_expectedWarnings.Any(expected => expected(entry)))];
+        }
+
+        if (unexpected.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{GetType().Name} logged {unexpected.Count} warning(s) or error(s) no test expected:\n"
+                + string.Join('\n', unexpected.Take(20).Select(entry => $"{entry.Level} {entry.Category}: {entry.Message} {entry.Exception?.GetType().Name}")));
+        }
     }
 
     /// <summary>Stops what the app depended on, once the app itself is stopped.</summary>

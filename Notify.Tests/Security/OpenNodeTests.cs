@@ -12,17 +12,8 @@ public sealed class OpenNodeTests(OpenNodeTests.App app) : IClassFixture<OpenNod
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>The default app (no Notify:Auth), with its log kept.</summary>
-    public sealed class App : NotifyApp
-    {
-        public CapturedLogs Logs { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        }
-    }
+    /// <summary>The default app (no Notify:Auth).</summary>
+    public sealed class App : NotifyApp;
 
     [Fact]
     public async Task WithoutAKey_AnyonePublishesAndSubscribes_AndStartUpWarnsThatTheNodeIsOpen()

@@ -16,6 +16,7 @@ public sealed class StreamRepairTests(FastStreamCheckApp app) : IClassFixture<Fa
         await using var subscriber = await SseTestClient.ConnectAsync(_http, topic);
 
         // Drop the silo's stream subscription behind the fanout's back: from now on every stream message is lost.
+        app.ExpectWarnings(ExpectedWarnings.StreamBroken);
         foreach (var handle in await app.StreamSubscriptionsAsync(topic))
         {
             await handle.UnsubscribeAsync();

@@ -73,6 +73,7 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
         var acknowledged = new List<string> { await _http.PublishAsync(topic, "before 1"), await _http.PublishAsync(topic, "before 2") };
         Assert.Equal(acknowledged, (await subscriber.TakeAsync(2)).Select(e => e.EventId));
 
+        app.ExpectWarnings(ExpectedWarnings.StoreOutage);
         await app.Store.KillAsync();
         var watch = Stopwatch.StartNew();
         using (var refused = await _http.PublishRawAsync(topic, "during"))
@@ -102,6 +103,7 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
         var old = await _http.PublishAsync(topic, "old history");
         await using var live = await SseTestClient.ConnectAsync(_http, topic);
 
+        app.ExpectWarnings(ExpectedWarnings.StoreOutage);
         await app.Store.WipeAsync();
         await app.Store.StartAsync();
         var first = await PublishOnceTheStoreAnswersAsync(topic, "new history");

@@ -1,0 +1,22 @@
+namespace Notify.Tests.Fixtures;
+
+/// <summary>The warnings and errors a fault a test causes on purpose makes the app log: what an operator would see.</summary>
+public static class ExpectedWarnings
+{
+    /// <summary>The store is down: the Redis client, the subscriber-count reporter and refused publishes say so.</summary>
+    public static bool StoreOutage(CapturedLogs.Entry entry) =>
+        entry.Category.StartsWith("StackExchange.Redis", StringComparison.Ordinal)
+        || entry.Category == "Notify.Api.Presence.SubscriberCountReporter"
+        || (entry.Category == "Notify.Api.Topics.TopicServices" && entry.Message.Contains(" failed: ", StringComparison.Ordinal));
+
+    /// <summary>A silo's stream subscription was taken away: the fan-out finds its stream behind and subscribes again.</summary>
+    public static bool StreamBroken(CapturedLogs.Entry entry) => entry.Category == "Notify.Api.Subscriptions.TopicFanout";
+
+    /// <summary>
+    /// A topic grain activation refused at the silo's limit: Orleans logs the refused activation as an error
+    /// (a <c>TopicCapacityException</c> thrown from its activation).
+    /// </summary>
+    public static bool TopicActivationRefused(CapturedLogs.Entry entry) =>
+        entry.Category == "Orleans.Grain" && entry.Exception?.GetType().Name == "TopicCapacityException"
+        || entry.Category == "Orleans.Grain" && entry.Message.Contains("TopicCapacityException", StringComparison.Ordinal);
+}
