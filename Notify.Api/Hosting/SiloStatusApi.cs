@@ -18,7 +18,7 @@ public static class SiloStatusApi
     {
         app.MapGet("/silo", async (ILocalSiloDetails silo, SubscriptionRegistry subscriptions, IGrainFactory grains) =>
         {
-            var connections = subscriptions.Fanouts.ToDictionary(f => f.Topic, f => f.Subscriptions.Count, StringComparer.Ordinal);
+            var connections = subscriptions.Fanouts.ToDictionary(f => f.Topic, f => f.SubscriptionCount, StringComparer.Ordinal);
             var hosted = await HostedTopicsAsync(grains, silo.SiloAddress);
             return TypedResults.Json(
                 new SiloStatusReport(

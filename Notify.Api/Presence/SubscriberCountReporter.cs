@@ -49,7 +49,7 @@ public sealed partial class SubscriberCountReporter(
     }
 
     private Dictionary<string, int> Current() =>
-        registry.Fanouts.Where(f => f.Subscriptions.Count > 0).ToDictionary(f => f.Topic, f => f.Subscriptions.Count, StringComparer.Ordinal);
+        registry.Fanouts.Where(f => f.SubscriptionCount > 0).ToDictionary(f => f.Topic, f => f.SubscriptionCount, StringComparer.Ordinal);
 
     /// <summary>Writes what changed since the last report (everything when <paramref name="refresh"/>); false when the store failed.</summary>
     private async Task<bool> ReportAsync(Dictionary<string, int> current, bool refresh, CancellationToken cancellationToken)

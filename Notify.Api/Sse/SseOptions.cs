@@ -37,4 +37,12 @@ public sealed class SseOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan StreamCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How seldom a quiet topic is checked: each check that follows no event waits twice as long as the last, up to
+    /// this, so an idle silo's checks do not grow with every topic it watches at the full rate. Any event brings the
+    /// topic back to <see cref="StreamCheckInterval"/>; a silo dying or a failed read asks for a check at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan QuietStreamCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -22,10 +22,7 @@ public sealed class SubscriptionHeartbeats(SubscriptionRegistry registry, IOptio
                 var now = Environment.TickCount64;
                 foreach (var fanout in registry.Fanouts)
                 {
-                    foreach (var subscription in fanout.Subscriptions)
-                    {
-                        subscription.HeartbeatIfIdle(now, intervalMs);
-                    }
+                    fanout.HeartbeatIdle(now, intervalMs);
                 }
             }
         }

@@ -21,6 +21,7 @@ public static class SubscriptionsServiceExtensions
         services.AddSingleton<SubscriptionRegistry>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubscriptionRegistry>());
         services.AddHostedService<SubscriptionHeartbeats>();
+        services.AddHostedService<StreamHeadChecks>();
 
         // Subscriber counts: each silo writes its own to the store, any silo reads them all.
         services.AddOptions<Presence.SubscriberCountOptions>().BindConfiguration(Presence.SubscriberCountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -39,13 +39,11 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private readonly NotifyMetrics _metrics;
     private readonly Channel<TopicEvent?> _inbox = Channel.CreateUnbounded<TopicEvent?>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private TopicSubscription[] _subscriptions = [];
+    private readonly SubscriptionSet<TopicSubscription> _subscriptions = new();
     private TopicCursor _cursor;
     private EventPosition? _behind; // the head a check saw while the cursor was behind it
     private volatile bool _suspect; // a silo died or a read failed since the last good check: the stream may have lost events
     private Task _processing = Task.CompletedTask;
-    private Task _checking = Task.CompletedTask;
     private Task _attaching = Task.CompletedTask;
     private int _repairs;
 
@@ -58,7 +56,8 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         _attachment = new TopicStreamAttachment(stream, this, Suspect, logger);
         _reader = services.Reader;
         // null in the inbox asks for a head check; until the stream is attached, one every tick.
-        _checks = new HeadCheckSchedule(services.Options.StreamCheckInterval, () => _inbox.Writer.TryWrite(null), () => !_attachment.IsAttached);
+        _checks = new HeadCheckSchedule(
+            services.Options.StreamCheckInterval, services.Options.QuietStreamCheckInterval, () => _inbox.Writer.TryWrite(null), () => !_attachment.IsAttached);
         _logger = logger;
         _metrics = services.Metrics;
     }
@@ -69,8 +68,11 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     /// <summary>How many times this fan-out read events from the grain because its stream had not brought them.</summary>
     public int Repairs => Volatile.Read(ref _repairs);
 
-    /// <summary>The subscriptions currently attached.</summary>
-    public IReadOnlyList<TopicSubscription> Subscriptions => Volatile.Read(ref _subscriptions);
+    /// <summary>The subscriptions currently attached (a copy).</summary>
+    public IReadOnlyList<TopicSubscription> Subscriptions => _subscriptions.Snapshot();
+
+    /// <summary>How many subscriptions are attached.</summary>
+    public int SubscriptionCount => _subscriptions.Count;
 
     /// <summary>
     /// Subscribes to the topic's stream, then learns the topic's head: events up to it are not passed on. A subscription
@@ -94,7 +96,6 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         using (ExecutionContext.SuppressFlow())
         {
             _processing = Task.Run(ProcessAsync);
-            _checking = Task.Run(() => _checks.RunAsync(_stopping.Token));
             _attaching = Task.Run(() => _attachment.RunAsync(Topic, _stopping.Token));
         }
 
@@ -103,27 +104,28 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     }
 
     /// <summary>Attaches a subscription: it receives every frame passed on from now on.</summary>
-    internal void Add(TopicSubscription subscription)
-    {
-        lock (_gate)
-        {
-            _subscriptions = [.. _subscriptions, subscription];
-        }
-    }
+    internal void Add(TopicSubscription subscription) => _subscriptions.Add(subscription);
 
-    internal void Remove(TopicSubscription subscription)
-    {
-        lock (_gate)
-        {
-            _subscriptions = Array.FindAll(_subscriptions, s => s != subscription);
-        }
-    }
+    internal void Remove(TopicSubscription subscription) => _subscriptions.Remove(subscription);
 
     /// <summary>
     /// A silo of the cluster died, and its stream queues may have held this topic's events: the next check reads from the
     /// grain whatever it finds missing, without first giving the stream a follow-up delay to bring it.
     /// </summary>
     internal void SiloLost() => Suspect();
+
+    /// <summary>One tick of the silo's head-check clock (<see cref="StreamHeadChecks"/>).</summary>
+    internal void TickHeadChecks(TimeSpan elapsed)
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _checks.Tick(elapsed);
+        }
+    }
+
+    /// <summary>Queues a heartbeat on every subscription that has written nothing for the interval.</summary>
+    internal void HeartbeatIdle(long now, long intervalMs) =>
+        _subscriptions.ForEach(static (subscription, state) => subscription.HeartbeatIfIdle(state.now, state.intervalMs), (now, intervalMs));
 
     private void Suspect()
     {
@@ -136,7 +138,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     {
         await _stopping.CancelAsync();
         _inbox.Writer.TryComplete();
-        await Task.WhenAll(_processing, _checking, _attaching);
+        await Task.WhenAll(_processing, _attaching);
         await _attachment.DetachAsync(Topic);
         _stopping.Dispose();
         _metrics.TopicUnwatched();
@@ -263,20 +265,12 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
 
     private int Dispatch(TopicEvent topicEvent)
     {
+        _checks.EventArrived();
         _cursor = new TopicCursor(topicEvent.Position);
         var delivered = DispatchToAll(SseFrame.ForEvent(topicEvent));
         _metrics.Delivered(delivered);
         return delivered;
     }
 
-    private int DispatchToAll(SseFrame frame)
-    {
-        var subscriptions = Volatile.Read(ref _subscriptions);
-        foreach (var subscription in subscriptions)
-        {
-            subscription.Enqueue(frame);
-        }
-
-        return subscriptions.Length;
-    }
+    private int DispatchToAll(SseFrame frame) => _subscriptions.Enqueue(frame);
 }

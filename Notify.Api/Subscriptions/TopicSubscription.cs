@@ -25,7 +25,7 @@ namespace Notify.Api.Subscriptions;
 /// rather than slowing the fan-out or the other subscriptions; the client resumes like any reconnect.
 /// </para>
 /// </remarks>
-public sealed partial class TopicSubscription : IDisposable
+public sealed partial class TopicSubscription : IDisposable, IFrameQueue
 {
     private readonly ITopicGrain _grain;
     /// <summary>
@@ -68,6 +68,8 @@ public sealed partial class TopicSubscription : IDisposable
 
     /// <summary>Whether the client fell too far behind (its queue overflowed, or it stopped reading): the stream is ending.</summary>
     public bool Lagged => _lagged;
+
+    void IFrameQueue.Enqueue(SseFrame frame) => Enqueue(frame);
 
     /// <summary>Queues a frame; never blocks. A full queue marks the subscription lagged.</summary>
     internal void Enqueue(SseFrame frame)
