@@ -20,7 +20,4 @@ internal sealed partial class TopicGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Topic {Topic}: storing publishes failed unexpectedly")]
     private partial void LogCommitFailed(Exception exception, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: events from {EventId} ({Count}) are stored but could not be sent on the stream; subscribers will read them from the grain")]
-    private partial void LogStreamSendFailed(Exception exception, string topic, string eventId, int count);
 }

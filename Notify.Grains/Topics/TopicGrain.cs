@@ -47,7 +47,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private bool _committing;
     private bool _reloadNeeded; // the copy may lack what the log holds: read the log again
     private IGrainTimer? _catchUp;
-    private IAsyncStream<TopicEvent> _stream = null!;
+    private TopicStreamSender _sender = null!;
 
     public TopicGrain(
         IOptions<TopicOptions> options,
@@ -73,7 +73,8 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         _place = _activations.TryEnter() ?? throw new TopicCapacityException(Topic);
         try
         {
-            _stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
+            var stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
+            _sender = new TopicStreamSender(stream, _options.StreamSendTimeout, Topic, _logger);
             await OpenAsync(renew: false, cancellationToken);
         }
         catch
@@ -189,7 +190,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
             await CatchUpAsync();
         }
 
-        await SendAsync(PublishTracing.WithPublishTraces(stored, batch, answers));
+        _sender.Send(PublishTracing.WithPublishTraces(stored, batch, answers));
     }
 
     /// <summary>Reads the log again under this activation's lease; when another activation holds the topic, this one goes.</summary>
@@ -234,27 +235,6 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         batch.ForEach(p => p.Fail(retry));
         _queue.FailAll(retry);
         DeactivateOnIdle();
-    }
-
-    /// <summary>Hands stored events to the topic's stream in one message; never fails a publish, which stands once stored.</summary>
-    private async Task SendAsync(List<TopicEvent> events)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            // Bounded: publishes to this topic wait for each other, and a stalled stream must not stall them.
-            var sending = events.Count == 1 ? _stream.OnNextAsync(events[0]) : _stream.OnNextBatchAsync(events);
-            await sending.WaitAsync(_options.StreamSendTimeout);
-        }
-        catch (Exception exception)
-        {
-            // Silos notice the missing positions (the next event's gap, or their periodic head check) and read them from this grain.
-            LogStreamSendFailed(exception, Topic, events[0].Id, events.Count);
-        }
     }
 
     public async Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default)
