@@ -28,7 +28,7 @@ internal static class MultiTopicStarts
             return [.. Enumerable.Repeat(new StreamStart(ResumeFrom.Malformed, asked.Asked), count)];
         }
 
-        var heads = await Task.WhenAll(ids.Topics.Select(topic => client.GetGrain<ITopicGrain>(topic).GetHeadAsync(cancellationToken)));
+        var heads = await Task.WhenAll(ids.Topics.Select(topic => client.GetTopicGrain(topic).GetHeadAsync(cancellationToken)));
         return [.. positions.Select((position, i) =>
         {
             var epoch = MultiTopicPositions.Fnv1a(heads[i].Epoch) == position.EpochHash ? heads[i].Epoch : OtherEpoch;

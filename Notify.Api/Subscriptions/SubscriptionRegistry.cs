@@ -67,7 +67,7 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
     public async Task<TopicSubscription> OpenAsync(string topic, StreamStart start, CancellationToken cancellationToken)
     {
         using var opening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _services.SiloStopping);
-        var subscription = new TopicSubscription(topic, _client.GetGrain<ITopicGrain>(topic), start, _services);
+        var subscription = new TopicSubscription(topic, _client.GetTopicGrain(topic), start, _services);
         await AttachAsync(subscription, opening.Token);
         try
         {

@@ -51,7 +51,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     {
         Topic = topic;
         _silo = silo;
-        _grain = client.GetGrain<ITopicGrain>(topic);
+        _grain = client.GetTopicGrain(topic);
         var stream = client.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(topic));
         _attachment = new TopicStreamAttachment(stream, this, Suspect, logger);
         _reader = services.Reader;

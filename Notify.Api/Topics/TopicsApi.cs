@@ -57,7 +57,7 @@ public static partial class TopicsApi
         deadline.CancelAfter(services.PublishOptions.Value.Timeout);
         try
         {
-            result = await services.Client.GetGrain<ITopicGrain>(topic)
+            result = await services.Client.GetTopicGrain(topic)
                 .PublishAsync(new PublishRequest(data, string.IsNullOrEmpty(type) ? null : type, idempotencyKey), deadline.Token);
         }
         catch (TopicCapacityException)
@@ -171,7 +171,7 @@ public static partial class TopicsApi
         TopicRead read;
         try
         {
-            read = await services.Reader.ReadPageAsync(services.Client.GetGrain<ITopicGrain>(topic), from, context.RequestAborted, maxEvents: count);
+            read = await services.Reader.ReadPageAsync(services.Client.GetTopicGrain(topic), from, context.RequestAborted, maxEvents: count);
         }
         catch (TopicCapacityException)
         {
