@@ -87,7 +87,7 @@ internal static class BenchmarksDocument
             md.AppendLine()
                 .AppendLine(Invariant, $"## {scenario.Name}: {scenario.Description}")
                 .AppendLine()
-                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topic{(first?.Topics == 1 ? "" : "s")}, {(scenario.Idle ? "no publishing while the connections are held, then one event per topic to check each is alive" : first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
+                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {Setup(scenario, first)}.")
                 .AppendLine()
                 .AppendLine(Header(hubs))
                 .AppendLine(Rule(hubs));
@@ -129,6 +129,23 @@ internal static class BenchmarksDocument
         }
 
         return md.ToString();
+    }
+
+    /// <summary>What a scenario's runs did: connections, topics, publishing, events, duration.</summary>
+    private static string Setup(Scenario scenario, ScenarioResult? first)
+    {
+        var inFlight = $"{first?.InFlight} publish{(first?.InFlight == 1 ? "" : "es")} in flight";
+        var publishing = scenario.Idle
+            ? "no publishing while the connections are held, then one event per topic to check each is alive"
+            : first?.OfferedRate is { } rate
+                ? $"{rate:N0} events/s offered (at most {inFlight})"
+                : $"as fast as possible ({inFlight}; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)";
+        var drops = scenario.DropFraction > 0
+            ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in"
+            : "";
+        return string.Create(
+            Invariant,
+            $"{first?.Subscribers:N0} subscribers on {first?.Topics:N0} topic{(first?.Topics == 1 ? "" : "s")}, {publishing}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{drops}");
     }
 
     /// <summary>What the profiles showed for a target that can be missed, and where performance.md explains it.</summary>

@@ -1,0 +1,101 @@
+namespace Notify.Bench.Load;
+
+/// <summary>The scenarios named in the documentation and the suite.</summary>
+internal static class Scenarios
+{
+    public static readonly Scenario Fanout = new()
+    {
+        Name = "fanout",
+        Description = "1 topic × 1,000 subscribers, as fast as possible",
+        Subscribers = 1_000,
+        Topics = 1,
+        Duration = TimeSpan.FromSeconds(20),
+    };
+
+    public static readonly Scenario BigFanout = new()
+    {
+        Name = "bigfanout",
+        Description = "1 topic × 10,000 subscribers, 100 events/s offered",
+        Subscribers = 10_000,
+        Topics = 1,
+        Rate = 100,
+        Duration = TimeSpan.FromSeconds(20),
+    };
+
+    /// <summary>As <see cref="Fanout"/> with one publish in flight, as a typical application publishes.</summary>
+    public static readonly Scenario Fanout1 = Fanout with
+    {
+        Name = "fanout1",
+        Description = "1 topic × 1,000 subscribers, as fast as possible with 1 publish in flight",
+        InFlight = 1,
+    };
+
+    /// <summary>As <see cref="BigFanout"/> with one publish in flight, as a typical application publishes.</summary>
+    public static readonly Scenario BigFanout1 = BigFanout with
+    {
+        Name = "bigfanout1",
+        Description = "1 topic × 10,000 subscribers, 100 events/s offered with 1 publish in flight",
+        InFlight = 1,
+    };
+
+    public static readonly Scenario ManyTopics = new()
+    {
+        Name = "manytopics",
+        Description = "1,000 topics × 10 subscribers, 2,000 events/s in total",
+        Subscribers = 10_000,
+        Topics = 1_000,
+        Rate = 2_000,
+        InFlight = 64,
+        Duration = TimeSpan.FromSeconds(30),
+    };
+
+    public static readonly Scenario HotPublish = new()
+    {
+        Name = "hotpublish",
+        Description = "1 topic × 10 subscribers, 16 publishes in flight, as fast as possible (publishes/s on one topic)",
+        Subscribers = 10,
+        Topics = 1,
+        InFlight = 16,
+        Duration = TimeSpan.FromSeconds(20),
+    };
+
+    public static readonly Scenario Resume = new()
+    {
+        Name = "resume",
+        Description = "1,000 subscribers on 10 topics at 200 events/s; half dropped for 1 s and resumed",
+        Subscribers = 1_000,
+        Topics = 10,
+        Rate = 200,
+        DropFraction = 0.5,
+        DropFor = TimeSpan.FromSeconds(1),
+        Duration = TimeSpan.FromSeconds(20),
+    };
+
+    public static readonly Scenario IdleConnections = new()
+    {
+        Name = "idle",
+        Description = "10,000 idle connections: memory per connection",
+        Subscribers = 10_000,
+        Topics = 100,
+        Idle = true,
+        Duration = TimeSpan.FromSeconds(10),
+    };
+
+    public static IReadOnlyList<Scenario> All { get; } = [Fanout, Fanout1, BigFanout, BigFanout1, ManyTopics, HotPublish, Resume, IdleConnections];
+
+    /// <summary>The warm-up run that precedes <paramref name="scenario"/>: the same traffic on fewer connections.</summary>
+    public static Scenario WarmupFor(Scenario scenario) => scenario with
+    {
+        Name = scenario.Name + "-warmup",
+        Subscribers = Math.Min(scenario.Subscribers, 500),
+        Topics = Math.Min(scenario.Topics, 50),
+        Rate = scenario.Idle ? 100 : scenario.Rate,
+        Duration = scenario.Warmup,
+        Warmup = TimeSpan.Zero,
+        DropFraction = 0,
+        Idle = false,
+    };
+
+    public static Scenario? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}
