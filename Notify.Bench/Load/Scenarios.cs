@@ -49,6 +49,28 @@ internal static class Scenarios
         Duration = TimeSpan.FromSeconds(30),
     };
 
+    // manytopics at other offered rates: with manytopics, the points of the latency-at-load curve.
+    public static readonly Scenario ManyTopics500 = ManyTopics with
+    {
+        Name = "manytopics500",
+        Description = "1,000 topics × 10 subscribers, 500 events/s in total",
+        Rate = 500,
+    };
+
+    public static readonly Scenario ManyTopics1000 = ManyTopics with
+    {
+        Name = "manytopics1000",
+        Description = "1,000 topics × 10 subscribers, 1,000 events/s in total",
+        Rate = 1_000,
+    };
+
+    public static readonly Scenario ManyTopics4000 = ManyTopics with
+    {
+        Name = "manytopics4000",
+        Description = "1,000 topics × 10 subscribers, 4,000 events/s in total",
+        Rate = 4_000,
+    };
+
     public static readonly Scenario HotPublish = new()
     {
         Name = "hotpublish",
@@ -81,7 +103,10 @@ internal static class Scenarios
         Duration = TimeSpan.FromSeconds(10),
     };
 
-    public static IReadOnlyList<Scenario> All { get; } = [Fanout, Fanout1, BigFanout, BigFanout1, ManyTopics, HotPublish, Resume, IdleConnections];
+    public static IReadOnlyList<Scenario> All { get; } = [Fanout, Fanout1, BigFanout, BigFanout1, ManyTopics, ManyTopics500, ManyTopics1000, ManyTopics4000, HotPublish, Resume, IdleConnections];
+
+    /// <summary>The same traffic at increasing offered rates, shown together as latency at load.</summary>
+    public static IReadOnlyList<Scenario> LatencyAtLoad { get; } = [ManyTopics500, ManyTopics1000, ManyTopics, ManyTopics4000];
 
     /// <summary>The warm-up run that precedes <paramref name="scenario"/>: the same traffic on fewer connections.</summary>
     public static Scenario WarmupFor(Scenario scenario) => scenario with

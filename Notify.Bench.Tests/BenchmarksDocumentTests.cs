@@ -1,0 +1,43 @@
+using Notify.Bench.Load;
+using Notify.Bench.Suite;
+
+namespace Notify.Bench.Tests;
+
+/// <summary>The benchmarks document rendered from made-up runs: where its tables go and what their cells say.</summary>
+public sealed class BenchmarksDocumentTests
+{
+    [Fact]
+    public void LatencyAtLoad_FollowsManytopics_ARowPerRateRun_ACellPerHub()
+    {
+        var runs = new[]
+        {
+            SampleRuns.Run(SampleRuns.Result("manytopics", "notify") with { LatencyMs = SampleRuns.Latency(1.5, 20), ServerCpuPercent = 70, DeliveriesPerSecond = 19_990 }),
+            SampleRuns.Run(SampleRuns.Result("manytopics", "nchan") with { LatencyMs = SampleRuns.Latency(0.9, 3.25), ServerCpuPercent = 40, DeliveriesPerSecond = 19_975 }),
+            SampleRuns.Run(SampleRuns.Result("manytopics500", "notify") with { OfferedRate = 500, LatencyMs = SampleRuns.Latency(1, 4), ServerCpuPercent = 20, DeliveriesPerSecond = 5_000 }),
+        };
+
+        var document = Render(runs, Scenarios.All);
+
+        var table = document.IndexOf("## Latency at load", StringComparison.Ordinal);
+        Assert.True(table > document.IndexOf("## manytopics:", StringComparison.Ordinal));
+        Assert.True(table < document.IndexOf("## manytopics500:", StringComparison.Ordinal));
+        Assert.Contains("| Offered events/s | Notify (1 silo) | nchan |", document, StringComparison.Ordinal);
+        Assert.Contains("| 500 | 1.00 / 4.00 ms · 20 % · 5,000/s | – |", document, StringComparison.Ordinal);
+        Assert.Contains("| 2,000 | 1.50 / 20.00 ms · 70 % · 19,990/s | 0.90 / 3.25 ms · 40 % · 19,975/s |", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("| 1,000 |", document, StringComparison.Ordinal); // no run at that rate
+    }
+
+    [Fact]
+    public void LatencyAtLoad_WithoutManytopics_FollowsTheFirstRatePointRun()
+    {
+        var runs = new[] { SampleRuns.Run(SampleRuns.Result("manytopics4000", "notify") with { OfferedRate = 4_000 }) };
+
+        var document = Render(runs, [Scenarios.ManyTopics4000]);
+
+        Assert.True(document.IndexOf("## Latency at load", StringComparison.Ordinal) > document.IndexOf("## manytopics4000:", StringComparison.Ordinal));
+        Assert.Contains("| 4,000 | 1.00 / 5.00 ms · 50 % · 20,000/s |", document, StringComparison.Ordinal);
+    }
+
+    internal static string Render(IReadOnlyList<SuiteRun> runs, IReadOnlyList<Scenario> scenarios) =>
+        BenchmarksDocument.Render(runs, [], new HashSet<(string, string, string)>(), scenarios, new SuiteSettings(), [], rounds: 1);
+}
