@@ -38,6 +38,21 @@ public sealed class BenchmarksDocumentTests
         Assert.Contains("| 4,000 | 1.00 / 5.00 ms · 50 % · 20,000/s |", document, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EveryScenarioWithServerCpu_HasItsCpuPerEventAndPerDelivery()
+    {
+        var runs = new[]
+        {
+            SampleRuns.Run(SampleRuns.Result("fanout", "notify") with { ServerCpuSeconds = 26.6, MeasuredPublished = 12_400, MeasuredDeliveries = 12_400_000 }),
+            SampleRuns.Run(SampleRuns.Result("fanout", "nchan") with { ServerCpuSeconds = 20, MeasuredPublished = 4_000, MeasuredDeliveries = 4_000_000 }),
+        };
+
+        var document = Render(runs, [Scenarios.Fanout]);
+
+        Assert.Contains("| Server CPU-s per 1,000 events | 2.145 | 5.000 | 0.43 |", document, StringComparison.Ordinal);
+        Assert.Contains("| Server CPU-s per 1,000,000 deliveries | 2.15 | 5.00 | 0.43 |", document, StringComparison.Ordinal);
+    }
+
     internal static string Render(IReadOnlyList<SuiteRun> runs, IReadOnlyList<Scenario> scenarios) =>
         BenchmarksDocument.Render(runs, [], new HashSet<(string, string, string)>(), scenarios, new SuiteSettings(), [], rounds: 1);
 }

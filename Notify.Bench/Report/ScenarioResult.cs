@@ -46,6 +46,22 @@ internal sealed record ScenarioResult
     public required int Dropped { get; init; }
     public required int DroppedComplete { get; init; }
 
+    /// <summary>
+    /// Wall-clock seconds of the window the server's CPU is measured over: from just before publishing starts (an idle
+    /// run: holding its connections) until every acknowledged event has arrived (an idle run: until holding ends, before
+    /// its check events). Null when no server process was measured.
+    /// </summary>
+    public double? MeasuredSeconds { get; init; }
+
+    /// <summary>Events acknowledged within the measured window (the priming events before it and an idle run's check events after it are not).</summary>
+    public long MeasuredPublished { get; init; }
+
+    /// <summary>Deliveries received within the measured window.</summary>
+    public long MeasuredDeliveries { get; init; }
+
+    /// <summary>CPU time the server's processes used over the measured window; <see cref="ServerCpuPercent"/> is it per second.</summary>
+    public double? ServerCpuSeconds { get; init; }
+
     public double? ServerCpuPercent { get; init; }
     public required double BenchCpuPercent { get; init; }
     public long? ServerMemoryBeforeBytes { get; init; }

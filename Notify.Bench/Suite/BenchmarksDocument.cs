@@ -41,6 +41,8 @@ internal static class BenchmarksDocument
                 "Why the cluster delivers less than one silo on this machine is in [performance.md](performance.md#the-three-silo-cluster-behind-the-gateway). " +
                 "The hubs take turns going first in each round. **The load generator and the server share this machine's cores**: every row reports both sides' CPU, and a hub that needs less CPU leaves more to the generator. " +
                 "Latency is publish → receive, measured by the generator on one clock; subscribers are raw-socket EventSource clients that reconnect with `Last-Event-ID`. " +
+                "Server CPU is measured from just before publishing starts until every acknowledged event has arrived (an idle scenario: over the time its connections are held, before the one check event per topic); " +
+                "its CPU-seconds per 1,000 events and per 1,000,000 deliveries divide the CPU-seconds of that same window by the events acknowledged and the deliveries received within it. " +
                 "Figures are the median over rounds with [min – max]; a ratio is Notify ÷ the peer per round (median [min – max]): above 1 is better for deliveries/s, below 1 is better for latency, CPU and memory.")
             .AppendLine()
             .AppendLine("## Machine")

@@ -27,6 +27,8 @@ internal static class ScenarioSection
         new("Publish round trip p50 ms", r => r.PublishRoundTripMs.P50, "0.00", false),
         new("Publish round trip p99 ms", r => r.PublishRoundTripMs.P99, "0.00", false),
         new("Server CPU % (of one core)", r => r.ServerCpuPercent, "0", false),
+        new("Server CPU-s per 1,000 events", CpuCost.PerThousandEvents, "0.000", false),
+        new("Server CPU-s per 1,000,000 deliveries", CpuCost.PerMillionDeliveries, "0.00", false),
         new("Bench CPU % (of one core)", r => r.BenchCpuPercent, "0", false),
         new("Server memory per connection KiB", r => r.ServerMemoryPerConnectionBytes / 1024.0, "0.0", false),
         new("… of it the load balancer's KiB", r => r.LoadBalancerMemoryPerConnectionBytes / 1024.0, "0.0", false),
