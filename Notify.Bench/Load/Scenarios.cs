@@ -103,7 +103,18 @@ internal static class Scenarios
         Duration = TimeSpan.FromSeconds(10),
     };
 
-    public static IReadOnlyList<Scenario> All { get; } = [Fanout, Fanout1, BigFanout, BigFanout1, ManyTopics, ManyTopics500, ManyTopics1000, ManyTopics4000, HotPublish, Resume, IdleConnections];
+    /// <summary>Its headline is <see cref="Report.ScenarioResult.ConnectSeconds"/>: many subscribers arriving on one topic at once.</summary>
+    public static readonly Scenario Connect = new()
+    {
+        Name = "connect",
+        Description = "10,000 subscribers connecting to 1 topic: the time until all are connected",
+        Subscribers = 10_000,
+        Topics = 1,
+        Idle = true,
+        Duration = TimeSpan.FromSeconds(5),
+    };
+
+    public static IReadOnlyList<Scenario> All { get; } = [Fanout, Fanout1, BigFanout, BigFanout1, ManyTopics, ManyTopics500, ManyTopics1000, ManyTopics4000, HotPublish, Resume, IdleConnections, Connect];
 
     /// <summary>The same traffic at increasing offered rates, shown together as latency at load.</summary>
     public static IReadOnlyList<Scenario> LatencyAtLoad { get; } = [ManyTopics500, ManyTopics1000, ManyTopics, ManyTopics4000];
