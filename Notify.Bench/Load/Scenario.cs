@@ -7,10 +7,16 @@ internal sealed record Scenario
 
     public required string Description { get; init; }
 
-    /// <summary>SSE subscribers; subscriber i follows topic i mod <see cref="Topics"/>.</summary>
+    /// <summary>SSE subscribers (streams); which topics each follows is <see cref="TopicsOf"/>.</summary>
     public int Subscribers { get; init; } = 1_000;
 
     public int Topics { get; init; } = 1;
+
+    /// <summary>
+    /// Topics each subscriber's one stream follows: 1 is a stream of its own per topic; more use the hub's stream of
+    /// several topics (Notify's <c>GET /topics?topic=…</c>, at most 32 by default; nchan's multiplexed channels).
+    /// </summary>
+    public int TopicsPerStream { get; init; } = 1;
 
     /// <summary>Events per second over all topics; null publishes as fast as the hub answers.</summary>
     public double? Rate { get; init; }
@@ -47,4 +53,14 @@ internal sealed record Scenario
 
     /// <summary>How long to wait, after publishing stops, for every acknowledged event to arrive.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The topics subscriber <paramref name="subscriber"/> follows: the <see cref="TopicsPerStream"/> topics after the
+    /// previous subscriber's, round the topics (with one topic per stream, subscriber i follows topic i mod <see cref="Topics"/>).
+    /// </summary>
+    public int[] TopicsOf(int subscriber)
+    {
+        var count = Math.Min(TopicsPerStream, Topics);
+        return [.. Enumerable.Range(0, count).Select(j => (int)(((long)subscriber * TopicsPerStream + j) % Topics))];
+    }
 }

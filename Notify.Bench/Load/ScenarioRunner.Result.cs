@@ -9,14 +9,8 @@ internal sealed partial class ScenarioRunner
     private ScenarioResult ResultOf(FinishedRun run)
     {
         var (window, publisher, metrics, lanes, subscribers) = (run.Window, run.Publisher, run.Metrics, run.Lanes, run.Subscribers);
-        long missing = 0;
-        foreach (var subscriber in subscribers)
-        {
-            missing += subscriber.Received.CountMissingFrom(lanes[subscriber.Topic].Acknowledged);
-        }
-
-        var droppedComplete = window.Dropped.Count(s =>
-            s.Received.CountMissingFrom(lanes[s.Topic].Acknowledged) == 0 && s.Duplicates == 0 && s.OutOfOrder == 0);
+        var missing = subscribers.Sum(s => s.CountMissing(lanes));
+        var droppedComplete = window.Dropped.Count(s => s.CountMissing(lanes) == 0 && s.Duplicates == 0 && s.OutOfOrder == 0);
         return new ScenarioResult
         {
             Scenario = scenario.Name,
@@ -25,6 +19,7 @@ internal sealed partial class ScenarioRunner
             StartedAt = run.StartedAt,
             Subscribers = scenario.Subscribers,
             Topics = scenario.Topics,
+            TopicsPerStream = scenario.TopicsPerStream,
             OfferedRate = scenario.Rate,
             InFlight = scenario.InFlight,
             EventSize = scenario.EventSize,

@@ -9,7 +9,13 @@ namespace Notify.Bench.Load;
 /// some subscribers, waits for every acknowledged event to arrive, and counts what went wrong.
 /// </summary>
 internal sealed partial class ScenarioRunner(
-    Scenario scenario, Uri baseUrl, string target, ProcessSampler server, IRunProgress progress, ProcessSampler? loadBalancer = null)
+    Scenario scenario,
+    Uri baseUrl,
+    string target,
+    ProcessSampler server,
+    IRunProgress progress,
+    ProcessSampler? loadBalancer = null,
+    TopicSetStyle topicSets = TopicSetStyle.Query)
 {
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -17,7 +23,7 @@ internal sealed partial class ScenarioRunner(
         {
             var warmup = Scenarios.WarmupFor(scenario);
             progress.Report($"warming up for {warmup.Duration.TotalSeconds:0} s");
-            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler([]), progress).RunAsync(cancellationToken);
+            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler([]), progress, topicSets: topicSets).RunAsync(cancellationToken);
             GC.Collect(); // the warm-up's garbage is not collected during the measured run
         }
 
@@ -41,14 +47,28 @@ internal sealed partial class ScenarioRunner(
         perTopic = new int[scenario.Topics];
         for (var i = 0; i < scenario.Subscribers; i++)
         {
-            perTopic[i % scenario.Topics]++;
+            foreach (var topic in scenario.TopicsOf(i))
+            {
+                perTopic[topic]++;
+            }
         }
 
         var counts = perTopic;
         return Enumerable.Range(0, scenario.Topics)
-            .Select(t => new TopicLane(TopicUrl(runId, t), counts[t]))
+            .Select(t => new TopicLane(t, baseUrl, $"bench-{scenario.Name}-{runId}-{t}", counts[t]))
             .ToArray();
     }
+
+    /// <summary>Subscriber i follows <see cref="Scenario.TopicsOf"/>(i): on the topic's own stream, or on one stream of them all.</summary>
+    private Subscriber[] CreateSubscribers(TopicLane[] lanes, RunMetrics metrics) =>
+        Enumerable.Range(0, scenario.Subscribers)
+            .Select(i =>
+            {
+                var topics = scenario.TopicsOf(i);
+                var url = topics.Length == 1 ? lanes[topics[0]].Url : TopicSetUrls.For(baseUrl, topicSets, [.. topics.Select(t => lanes[t].Topic)]);
+                return new Subscriber(url, [.. topics.Select(t => new TopicLedger(t, lanes[t].Order))], metrics);
+            })
+            .ToArray();
 
     private async Task<ScenarioResult> RunAsync(TopicLane[] lanes, int[] perTopic, CancellationToken cancellationToken)
     {
@@ -59,9 +79,7 @@ internal sealed partial class ScenarioRunner(
                 ? new DeliveryWindow((long)scenario.WindowPerSubscriber * perTopic.Max())
                 : null,
         };
-        var subscribers = Enumerable.Range(0, scenario.Subscribers)
-            .Select(i => new Subscriber(lanes[i % scenario.Topics].Url, i % scenario.Topics, metrics, lanes[i % scenario.Topics].Order))
-            .ToArray();
+        var subscribers = CreateSubscribers(lanes, metrics);
         using var publisher = new Publisher(lanes, metrics, scenario.InFlight, scenario.EventSize);
 
         var memoryBefore = server.IsEmpty ? (ProcessSample?)null : server.Sample();
@@ -116,7 +134,4 @@ internal sealed partial class ScenarioRunner(
         await DrainAsync(metrics, lanes.Sum(l => l.AcknowledgedCount * (long)l.Subscribers), publisher, connected, cancellationToken);
         metrics.Recording = true;
     }
-
-    private Uri TopicUrl(string runId, int topic) =>
-        new($"{baseUrl.ToString().TrimEnd('/')}/bench-{scenario.Name}-{runId}-{topic}");
 }

@@ -24,7 +24,8 @@ internal static class ResultRows
     public static IEnumerable<(string Name, string Value)> Of(ScenarioResult r)
     {
         yield return ("Hub", $"{r.Target} ({r.Url})");
-        yield return ("Subscribers / topics", $"{N(r.Connected)} of {N(r.Subscribers)} connected in {r.ConnectSeconds:0.0} s / {N(r.Topics)}");
+        var perStream = r.TopicsPerStream > 1 ? $" ({r.TopicsPerStream} per stream)" : "";
+        yield return ("Subscribers / topics", $"{N(r.Connected)} of {N(r.Subscribers)} connected in {r.ConnectSeconds:0.00} s / {N(r.Topics)}{perStream}");
         yield return ("Offered", r.OfferedRate is { } rate ? $"{N(rate)} events/s" : $"as fast as possible, {r.InFlight} in flight");
         yield return ("Published (acknowledged)", $"{N(r.Published)} ({N(r.PublishedPerSecond)}/s), {N(r.PublishFailed)} failed");
         yield return ("Deliveries", $"{N(r.Deliveries)} of {N(r.ExpectedDeliveries)} expected");

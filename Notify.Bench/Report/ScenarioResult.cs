@@ -14,6 +14,9 @@ internal sealed record ScenarioResult
     public required DateTime StartedAt { get; init; }
     public required int Subscribers { get; init; }
     public required int Topics { get; init; }
+
+    /// <summary>Topics each subscriber's stream follows (1: a stream per topic).</summary>
+    public int TopicsPerStream { get; init; } = 1;
     public double? OfferedRate { get; init; }
     public required int InFlight { get; init; }
     public required int EventSize { get; init; }

@@ -110,8 +110,12 @@ internal static class ScenarioSection
             : "";
         return string.Create(
             Invariant,
-            $"{first?.Subscribers:N0} subscribers on {first?.Topics:N0} topic{(first?.Topics == 1 ? "" : "s")}, {publishing}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{drops}");
+            $"{Subscribers(first)}, {publishing}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{drops}");
     }
+
+    private static string Subscribers(ScenarioResult? first) => first is { TopicsPerStream: > 1 }
+        ? string.Create(Invariant, $"{first.Subscribers:N0} subscribers on {first.Topics:N0} topics, each subscriber one stream of {first.TopicsPerStream} topics (Notify: `GET /topics?topic=…`; nchan: channels multiplexed on one subscriber, `/topics/a,b,…`)")
+        : string.Create(Invariant, $"{first?.Subscribers:N0} subscribers on {first?.Topics:N0} topic{(first?.Topics == 1 ? "" : "s")}");
 
     private static List<SuiteRun> Of(List<SuiteRun> runs, string hub) => runs.Where(r => r.Result.Target == hub).ToList();
 
