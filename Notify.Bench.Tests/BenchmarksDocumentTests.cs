@@ -53,6 +53,33 @@ public sealed class BenchmarksDocumentTests
         Assert.Contains("| Server CPU-s per 1,000,000 deliveries | 2.15 | 5.00 | 0.43 |", document, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AnIdleScenario_ShowsConnectTimeAndFirstSecondsCpu_ButNoLatencyNorCpuPerEvent()
+    {
+        var quiet = SampleRuns.Result("quiettopics", "notify") with
+        {
+            Subscribers = 313,
+            Topics = 10_000,
+            TopicsPerStream = 32,
+            ConnectSeconds = 1.25,
+            ServerCpuPercent = 1.5,
+            ServerCpuSeconds = 0.45,
+            MeasuredPublished = 0,
+            MeasuredDeliveries = 0,
+            ServerCpuTimeline = [20, 10, 5, 5, 5, 5, 5, 5, 5, 5, 1, 1],
+        };
+
+        var document = Render([SampleRuns.Run(quiet)], [Scenarios.QuietTopics]);
+
+        Assert.Contains("313 subscribers on 10,000 topics, each subscriber one stream of 32 topics", document, StringComparison.Ordinal);
+        Assert.Contains("server CPU is measured over 30 s from 40 s after every subscriber connected", document, StringComparison.Ordinal);
+        Assert.Contains("| Connect all subscribers s | 1.25 |", document, StringComparison.Ordinal);
+        Assert.Contains("| Server CPU % (of one core) | 1.5 |", document, StringComparison.Ordinal);
+        Assert.Contains("| Server CPU % in the first 10 s connected | 7.0 |", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("| Latency", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("CPU-s per", document, StringComparison.Ordinal);
+    }
+
     internal static string Render(IReadOnlyList<SuiteRun> runs, IReadOnlyList<Scenario> scenarios) =>
         BenchmarksDocument.Render(runs, [], new HashSet<(string, string, string)>(), scenarios, new SuiteSettings(), [], rounds: 1);
 }

@@ -42,6 +42,12 @@ internal sealed record Scenario
     /// <summary>No publishing while connections are held: measures memory per idle connection.</summary>
     public bool Idle { get; init; }
 
+    /// <summary>
+    /// For an idle run: how long after every subscriber connected its measured window (the server's CPU) starts, so
+    /// it sees the hub's steady state rather than what follows the connecting; null starts it once memory has settled.
+    /// </summary>
+    public TimeSpan? MeasureAfterConnected { get; init; }
+
     /// <summary>Connections being opened at once.</summary>
     public int ConnectParallelism { get; init; } = 64;
 

@@ -45,11 +45,13 @@ internal sealed partial class ScenarioRunner
             FailedConnects = subscribers.Sum(s => s.FailedConnects),
             Dropped = window.Dropped.Length,
             DroppedComplete = droppedComplete,
+            MeasuredFromSeconds = Math.Round(window.FromConnectedSeconds, 1),
             MeasuredSeconds = window.ServerSeconds is { } seconds ? Math.Round(seconds, 3) : null,
             MeasuredPublished = window.Published,
             MeasuredDeliveries = window.Deliveries,
             ServerCpuSeconds = window.ServerCpuSeconds is { } cpuSeconds ? Math.Round(cpuSeconds, 2) : null, // /proc counts 10 ms ticks
             ServerCpuPercent = window.ServerCpuSeconds is { } cpu && window.ServerSeconds is { } over ? Math.Round(cpu / Math.Max(over, 1e-9) * 100, 1) : null,
+            ServerCpuTimeline = window.ServerCpuTimeline,
             BenchCpuPercent = Math.Round(window.BenchCpuPercent, 1),
             ServerMemoryBeforeBytes = run.Memory.Before?.ResidentBytes,
             ServerMemoryConnectedBytes = run.Memory.Connected?.ResidentBytes,

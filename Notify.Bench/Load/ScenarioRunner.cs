@@ -100,6 +100,8 @@ internal sealed partial class ScenarioRunner(
         }
 
         connectTimer.Stop();
+        var connectedAt = Stopwatch.GetTimestamp();
+        await using var cpuTimeline = scenario.Idle ? new CpuTimeline(server) : null;
         try
         {
             var memory = new MemoryReadings(
@@ -109,7 +111,7 @@ internal sealed partial class ScenarioRunner(
                 await PrimeAsync(lanes, publisher, metrics, connected, cancellationToken);
             }
 
-            var window = await MeasureAsync(subscribers, lanes, publisher, metrics, connected, cancellationToken);
+            var window = await MeasureAsync(new RunParts(subscribers, lanes, publisher, metrics, connected, connectedAt, cpuTimeline), cancellationToken);
             await stopSubscribers.CancelAsync();
             await Task.WhenAll(running);
             var run = new FinishedRun(startedAt, connected, connectTimer.Elapsed, subscribers, lanes, publisher, metrics, window, memory);

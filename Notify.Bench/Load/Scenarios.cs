@@ -114,7 +114,34 @@ internal static class Scenarios
         Duration = TimeSpan.FromSeconds(5),
     };
 
-    public static IReadOnlyList<Scenario> All { get; } = [Fanout, Fanout1, BigFanout, BigFanout1, ManyTopics, ManyTopics500, ManyTopics1000, ManyTopics4000, HotPublish, Resume, IdleConnections, Connect];
+    /// <summary>
+    /// Many quiet topics, each watched: the server's idle CPU. Notify checks each watched topic's head on a timer that
+    /// backs off on a quiet topic (5 s, doubling to 30 s: checks 5, 15, 35, 65 s after subscribing, then every 30 s), so
+    /// the window starts 40 s after connecting and lasts 30 s, when every topic is checked once. Streams of 32 topics
+    /// (Notify's default most per stream) keep the connections, and their heartbeats, few.
+    /// </summary>
+    public static readonly Scenario QuietTopics = new()
+    {
+        Name = "quiettopics",
+        Description = "10,000 quiet topics, each watched (313 streams of 32 topics), no publishing: the server's idle CPU",
+        Subscribers = 313,
+        Topics = 10_000,
+        TopicsPerStream = 32,
+        Idle = true,
+        MeasureAfterConnected = TimeSpan.FromSeconds(40),
+        Duration = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>As <see cref="QuietTopics"/> with a tenth of the topics: how idle CPU grows with the topics watched.</summary>
+    public static readonly Scenario QuietTopics1k = QuietTopics with
+    {
+        Name = "quiettopics1k",
+        Description = "1,000 quiet topics, each watched (32 streams of 32 topics), no publishing: the server's idle CPU",
+        Subscribers = 32,
+        Topics = 1_000,
+    };
+
+    public static IReadOnlyList<Scenario> All { get; } = [Fanout, Fanout1, BigFanout, BigFanout1, ManyTopics, ManyTopics500, ManyTopics1000, ManyTopics4000, HotPublish, Resume, IdleConnections, Connect, QuietTopics, QuietTopics1k];
 
     /// <summary>The same traffic at increasing offered rates, shown together as latency at load.</summary>
     public static IReadOnlyList<Scenario> LatencyAtLoad { get; } = [ManyTopics500, ManyTopics1000, ManyTopics, ManyTopics4000];
@@ -123,13 +150,14 @@ internal static class Scenarios
     public static Scenario WarmupFor(Scenario scenario) => scenario with
     {
         Name = scenario.Name + "-warmup",
-        Subscribers = Math.Min(scenario.Subscribers, 500),
+        Subscribers = Math.Min(scenario.Subscribers, Math.Max(1, 500 / scenario.TopicsPerStream)), // about 500 subscriptions
         Topics = Math.Min(scenario.Topics, 50),
         Rate = scenario.Idle ? 100 : scenario.Rate,
         Duration = scenario.Warmup,
         Warmup = TimeSpan.Zero,
         DropFraction = 0,
         Idle = false,
+        MeasureAfterConnected = null,
     };
 
     public static Scenario? Find(string name) =>

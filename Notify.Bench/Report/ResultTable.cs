@@ -39,7 +39,12 @@ internal static class ResultRows
             yield return ("Dropped and resumed, complete", $"{N(r.DroppedComplete)} of {N(r.Dropped)}");
         }
 
-        yield return ("Server CPU (% of one core)", r.ServerCpuPercent is { } cpu ? $"{cpu:0.0} over {r.MeasuredSeconds:0.0} s" : "not measured");
+        yield return ("Server CPU (% of one core)", r.ServerCpuPercent is { } cpu ? $"{cpu:0.0} over {r.MeasuredSeconds:0.0} s from {r.MeasuredFromSeconds:0.0} s after connecting" : "not measured");
+        if (r.ServerCpuInFirst(10) is { } firstSeconds)
+        {
+            yield return ("Server CPU in the first 10 s connected (% of one core)", $"{firstSeconds:0.0}");
+        }
+
         if (CpuCost.PerThousandEvents(r) is { } perEvents)
         {
             yield return ("Server CPU-s per 1,000 events / per 1,000,000 deliveries", $"{perEvents:0.000} / {CpuCost.PerMillionDeliveries(r):0.00}");

@@ -49,6 +49,9 @@ internal sealed record ScenarioResult
     public required int Dropped { get; init; }
     public required int DroppedComplete { get; init; }
 
+    /// <summary>How long after every subscriber had connected the measured window started, in seconds.</summary>
+    public double? MeasuredFromSeconds { get; init; }
+
     /// <summary>
     /// Wall-clock seconds of the window the server's CPU is measured over: from just before publishing starts (an idle
     /// run: holding its connections) until every acknowledged event has arrived (an idle run: until holding ends, before
@@ -66,6 +69,9 @@ internal sealed record ScenarioResult
     public double? ServerCpuSeconds { get; init; }
 
     public double? ServerCpuPercent { get; init; }
+
+    /// <summary>An idle run's server CPU (% of one core) in each second from when every subscriber had connected until its window ended.</summary>
+    public IReadOnlyList<double> ServerCpuTimeline { get; init; } = [];
     public required double BenchCpuPercent { get; init; }
     public long? ServerMemoryBeforeBytes { get; init; }
     public long? ServerMemoryConnectedBytes { get; init; }
@@ -73,6 +79,10 @@ internal sealed record ScenarioResult
 
     /// <summary>For a hub behind a load balancer: the load balancer's own share of <see cref="ServerMemoryPerConnectionBytes"/>.</summary>
     public long? LoadBalancerMemoryPerConnectionBytes { get; init; }
+
+    /// <summary>The server's mean CPU (% of one core) over the first <paramref name="seconds"/> of <see cref="ServerCpuTimeline"/>; null when it is shorter.</summary>
+    public double? ServerCpuInFirst(int seconds) =>
+        ServerCpuTimeline.Count >= seconds ? Math.Round(ServerCpuTimeline.Take(seconds).Average(), 1) : null;
 
     /// <summary>True when every acknowledged event reached every subscriber of its topic once and in order.</summary>
     public bool Correct => Missing == 0 && Duplicates == 0 && OutOfOrder == 0 && Malformed == 0 && Connected == Subscribers;

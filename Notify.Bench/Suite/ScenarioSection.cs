@@ -29,7 +29,8 @@ internal static class ScenarioSection
         new("Latency max ms", r => r.LatencyMs.Max, "0.00", false),
         new("Publish round trip p50 ms", r => r.PublishRoundTripMs.P50, "0.00", false),
         new("Publish round trip p99 ms", r => r.PublishRoundTripMs.P99, "0.00", false),
-        new("Server CPU % (of one core)", r => r.ServerCpuPercent, "0", false),
+        new("Server CPU % (of one core)", r => r.ServerCpuPercent, "0.0", false), // idle runs measure a few %
+        new("Server CPU % in the first 10 s connected", r => r.ServerCpuInFirst(10), "0.0", false, IdleOnly: true),
         new("Server CPU-s per 1,000 events", CpuCost.PerThousandEvents, "0.000", false),
         new("Server CPU-s per 1,000,000 deliveries", CpuCost.PerMillionDeliveries, "0.00", false),
         new("Bench CPU % (of one core)", r => r.BenchCpuPercent, "0", false),
@@ -101,7 +102,10 @@ internal static class ScenarioSection
         var inFlight = $"{first?.InFlight} publish{(first?.InFlight == 1 ? "" : "es")} in flight";
         var publishing = scenario.Idle
             ? "no publishing while the connections are held, then one event per topic to check each is alive; " +
-                $"connecting is timed from the first attempt until every subscriber has its response head (status 200; Notify sends it once the subscription exists), {scenario.ConnectParallelism} attempts at a time"
+                $"connecting is timed from the first attempt until every subscriber has its response head (status 200; Notify sends it once the subscription exists), {scenario.ConnectParallelism} attempts at a time; " +
+                (scenario.MeasureAfterConnected is { } after
+                    ? $"server CPU is measured over {first?.DurationSeconds:0} s from {after.TotalSeconds:0} s after every subscriber connected"
+                    : $"server CPU is measured over {first?.DurationSeconds:0} s once memory has settled after connecting")
             : first?.OfferedRate is { } rate
                 ? $"{rate:N0} events/s offered (at most {inFlight})"
                 : $"as fast as possible ({inFlight}; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)";
