@@ -55,9 +55,16 @@ internal sealed partial class ScenarioRunner(
 
         var counts = perTopic;
         return Enumerable.Range(0, scenario.Topics)
-            .Select(t => new TopicLane(t, baseUrl, $"bench-{scenario.Name}-{runId}-{t}", counts[t]))
+            .Select(t => new TopicLane(t, baseUrl, TopicName(runId, t), counts[t]))
             .ToArray();
     }
+
+    /// <summary>
+    /// A topic's id: the scenario and the run in it, so a hub's logs say whose it is. Streams of several topics use
+    /// short ids: nchan takes at most 1,024 characters of channel ids on one subscriber, commas included.
+    /// </summary>
+    private string TopicName(string runId, int topic) =>
+        scenario.TopicsPerStream > 1 ? $"bench-{runId}-{topic}" : $"bench-{scenario.Name}-{runId}-{topic}";
 
     /// <summary>Subscriber i follows <see cref="Scenario.TopicsOf"/>(i): on the topic's own stream, or on one stream of them all.</summary>
     private Subscriber[] CreateSubscribers(TopicLane[] lanes, RunMetrics metrics) =>
