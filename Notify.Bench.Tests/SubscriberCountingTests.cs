@@ -37,7 +37,7 @@ public sealed class SubscriberCountingTests
 
             await first.SendAsync(Encoding.ASCII.GetBytes(ChunkedHead), stop.Token);
             await subscriber.Ready.WaitAsync(stop.Token);
-            var body = ":\n\n" + string.Concat(FirstStream.Select(Event)); // sent while connected: live latency
+            var body = ":\n\n" + string.Concat(FirstStream.Select(sequence => Event(sequence))); // sent while connected: live latency
             await first.SendAsync(Encoding.ASCII.GetBytes(Chunked(body, chunkSize: 7)), stop.Token);
             await Eventually.TrueAsync(() => metrics.Deliveries == 5, "the first stream's five distinct events are counted");
         }
@@ -60,8 +60,9 @@ public sealed class SubscriberCountingTests
             acknowledged.Add(sequence);
         }
 
-        Assert.Equal(1, subscriber.Received.CountMissingFrom(acknowledged)); // 5
-        Assert.False(subscriber.Received.Contains(5));
+        var received = Assert.Single(subscriber.Follows).Received;
+        Assert.Equal(1, received.CountMissingFrom(acknowledged)); // 5
+        Assert.False(received.Contains(5));
         Assert.Equal(1, subscriber.Duplicates);
         Assert.Equal(1, subscriber.OutOfOrder);
         Assert.Equal(1, subscriber.Heartbeats);
@@ -71,10 +72,59 @@ public sealed class SubscriberCountingTests
         Assert.Equal(5, metrics.Latency.TotalCount);
     }
 
+    [Fact]
+    public async Task OneStreamOfSeveralTopics_CountsEachTopicApart_WhetherOrNotItsEventsAreNamed()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var metrics = new RunMetrics();
+        var lanes = Enumerable.Range(0, 3).Select(t => new TopicLane(t, new Uri($"http://127.0.0.1:{port}/topics"), $"t{t}", subscribers: 1)).ToArray();
+        var url = TopicSetUrls.For(new Uri($"http://127.0.0.1:{port}/topics"), TopicSetStyle.Query, ["t0", "t2"]);
+        var subscriber = new Subscriber(url, [new TopicLedger(0, lanes[0].Order), new TopicLedger(2, lanes[2].Order)], metrics);
+        using var stop = new CancellationTokenSource(Eventually.DefaultTimeout);
+        var running = subscriber.RunAsync(stop.Token);
+
+        using (var server = await listener.AcceptSocketAsync(stop.Token))
+        {
+            Assert.StartsWith("GET /topics?topic=t0&topic=t2 HTTP/1.1\r\n", await ReadRequestAsync(server, stop.Token), StringComparison.Ordinal);
+            await server.SendAsync(Encoding.ASCII.GetBytes(ChunkedHead), stop.Token);
+            await subscriber.Ready.WaitAsync(stop.Token);
+            var body = Event(1, topic: 0, type: "t0")          // Notify names each event after its topic
+                + Event(1, topic: 2)                              // nchan's multiplexed channels do not
+                + Event(2, topic: 2, type: "t2:shipped")          // a typed event of a topic
+                + Event(1, topic: 0, type: "t0")                  // the same event twice
+                + Event(1, topic: 1, type: "t1")                  // a topic this stream does not follow
+                + "event: notify.reset\ndata: {\"topic\":\"t2\"}\n\n";
+            await server.SendAsync(Encoding.ASCII.GetBytes(Chunked(body, chunkSize: 32)), stop.Token);
+            await Eventually.TrueAsync(() => subscriber.Resets == 1, "the whole body is read");
+            await stop.CancelAsync();
+            await running;
+        }
+
+        foreach (var (lane, sequences) in new[] { (lanes[0], new[] { 1, 2 }), (lanes[1], [1]), (lanes[2], [1, 2]) })
+        {
+            foreach (var sequence in sequences)
+            {
+                lane.Acknowledge(sequence);
+            }
+        }
+
+        Assert.Equal(3, metrics.Deliveries);
+        Assert.Equal(1, subscriber.CountMissing(lanes)); // t0's 2; t1 is not followed
+        Assert.Equal(1, subscriber.Duplicates);
+        Assert.Equal(1, subscriber.Malformed);
+        Assert.Equal(0, subscriber.OtherEvents);
+        foreach (var lane in lanes)
+        {
+            lane.Dispose();
+        }
+    }
+
     private const string ChunkedHead = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
 
-    private static string Event(int sequence) =>
-        $"id: 1:{sequence}\ndata: {Encoding.ASCII.GetString(EventPayload.Create(sequence, Stopwatch.GetTimestamp(), 48))}\n\n";
+    private static string Event(int sequence, int topic = 0, string? type = null) =>
+        $"id: 1:{sequence}\n{(type is null ? "" : $"event: {type}\n")}data: {Encoding.ASCII.GetString(EventPayload.Create(sequence, Stopwatch.GetTimestamp(), topic, 48))}\n\n";
 
     private static string Chunked(string body, int chunkSize)
     {

@@ -37,7 +37,7 @@ public sealed class TopicOrderTests
     [Fact]
     public void AFailedPublish_IsNeverSettled_SoNothingLaterIsHeldToFollowIt()
     {
-        using var lane = new TopicLane(new Uri("http://127.0.0.1/topics/t"), subscribers: 1);
+        using var lane = new TopicLane(0, new Uri("http://127.0.0.1/topics"), "t", subscribers: 1);
 
         var first = lane.NextToSend();
         lane.Fail(); // timed out: the hub may still have stored it, and deliver it late

@@ -14,7 +14,8 @@ internal sealed class ScenarioCommand : AsyncCommand<ScenarioSettings>
         var scenario = settings.Apply((Scenario)context.Data!);
         var progress = new ConsoleProgress($"{scenario.Name} → {settings.Target}");
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(scenario.Name)}[/]: {Markup.Escape(scenario.Description)} against {Markup.Escape(settings.Url)}");
-        var runner = new ScenarioRunner(scenario, new Uri(settings.Url), settings.Target, new ProcessSampler(settings.Pids), progress);
+        var runner = new ScenarioRunner(
+            scenario, new Uri(settings.Url), settings.Target, new ProcessSampler(settings.Pids), progress, topicSets: settings.TopicSetStyle());
         var result = await runner.RunAsync(cancellationToken);
         progress.Done();
 

@@ -26,6 +26,14 @@ internal sealed class ScenarioSettings : CommandSettings
     [CommandOption("--topics <N>")]
     public int? Topics { get; init; }
 
+    [CommandOption("--topics-per-stream <N>")]
+    [Description("Topics each subscriber's one stream follows (more than 1: the hub's stream of several topics)")]
+    public int? TopicsPerStream { get; init; }
+
+    [CommandOption("--topic-sets <STYLE>")]
+    [Description("How the hub is asked for a stream of several topics: query (Notify: ?topic=a&topic=b) or comma-path (nchan: /a,b). Default query")]
+    public string TopicSets { get; init; } = "query";
+
     [CommandOption("--rate <EVENTS_PER_SECOND>")]
     [Description("Total publish rate; 0 publishes as fast as the hub answers")]
     public double? Rate { get; init; }
@@ -60,10 +68,14 @@ internal sealed class ScenarioSettings : CommandSettings
     [Description("Where the JSON and Markdown results go. Default .notify/bench")]
     public string Output { get; init; } = Path.Combine(".notify", "bench");
 
+    /// <summary>The parsed <see cref="TopicSets"/> (validated before any command runs).</summary>
+    public TopicSetStyle TopicSetStyle() => TopicSetUrls.TryParse(TopicSets, out var style) ? style : Load.TopicSetStyle.Query;
+
     public Scenario Apply(Scenario scenario) => scenario with
     {
         Subscribers = Subscribers ?? scenario.Subscribers,
         Topics = Topics ?? scenario.Topics,
+        TopicsPerStream = TopicsPerStream ?? scenario.TopicsPerStream,
         Rate = Rate is { } rate ? (rate > 0 ? rate : null) : scenario.Rate,
         InFlight = InFlight ?? scenario.InFlight,
         WindowPerSubscriber = Window ?? scenario.WindowPerSubscriber,
@@ -86,7 +98,12 @@ internal sealed class ScenarioSettings : CommandSettings
             return ValidationResult.Error("--url must name an IP address, e.g. 127.0.0.1.");
         }
 
-        if (Subscribers <= 0 || Topics <= 0 || InFlight <= 0 || Duration <= 0 || Window <= 0 || Drop is < 0 or > 1)
+        if (!TopicSetUrls.TryParse(TopicSets, out _))
+        {
+            return ValidationResult.Error("--topic-sets must be query or comma-path.");
+        }
+
+        if (Subscribers <= 0 || Topics <= 0 || TopicsPerStream <= 0 || InFlight <= 0 || Duration <= 0 || Window <= 0 || Drop is < 0 or > 1)
         {
             return ValidationResult.Error("Counts and durations must be positive, --drop between 0 and 1.");
         }

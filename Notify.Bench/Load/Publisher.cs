@@ -120,7 +120,7 @@ internal sealed class Publisher : IDisposable
         {
             Interlocked.Increment(ref _attempts);
             var sentAt = Stopwatch.GetTimestamp();
-            using var content = new ByteArrayContent(EventPayload.Create(sequence, sentAt, _size));
+            using var content = new ByteArrayContent(EventPayload.Create(sequence, sentAt, lane.Index, _size));
             content.Headers.ContentType = TextPlain;
             using var response = await _http.PostAsync(lane.Url, content, CancellationToken.None);
             _metrics.Published(Stopwatch.GetTimestamp() - sentAt);

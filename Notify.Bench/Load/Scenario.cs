@@ -7,10 +7,16 @@ internal sealed record Scenario
 
     public required string Description { get; init; }
 
-    /// <summary>SSE subscribers; subscriber i follows topic i mod <see cref="Topics"/>.</summary>
+    /// <summary>SSE subscribers (streams); which topics each follows is <see cref="TopicsOf"/>.</summary>
     public int Subscribers { get; init; } = 1_000;
 
     public int Topics { get; init; } = 1;
+
+    /// <summary>
+    /// Topics each subscriber's one stream follows: 1 is a stream of its own per topic; more use the hub's stream of
+    /// several topics (Notify's <c>GET /topics?topic=…</c>, at most 32 by default; nchan's multiplexed channels).
+    /// </summary>
+    public int TopicsPerStream { get; init; } = 1;
 
     /// <summary>Events per second over all topics; null publishes as fast as the hub answers.</summary>
     public double? Rate { get; init; }
@@ -36,6 +42,12 @@ internal sealed record Scenario
     /// <summary>No publishing while connections are held: measures memory per idle connection.</summary>
     public bool Idle { get; init; }
 
+    /// <summary>
+    /// For an idle run: how long after every subscriber connected its measured window (the server's CPU) starts, so
+    /// it sees the hub's steady state rather than what follows the connecting; null starts it once memory has settled.
+    /// </summary>
+    public TimeSpan? MeasureAfterConnected { get; init; }
+
     /// <summary>Connections being opened at once.</summary>
     public int ConnectParallelism { get; init; } = 64;
 
@@ -47,88 +59,14 @@ internal sealed record Scenario
 
     /// <summary>How long to wait, after publishing stops, for every acknowledged event to arrive.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
-}
 
-/// <summary>The scenarios named in the documentation and the suite.</summary>
-internal static class Scenarios
-{
-    public static readonly Scenario Fanout = new()
+    /// <summary>
+    /// The topics subscriber <paramref name="subscriber"/> follows: the <see cref="TopicsPerStream"/> topics after the
+    /// previous subscriber's, round the topics (with one topic per stream, subscriber i follows topic i mod <see cref="Topics"/>).
+    /// </summary>
+    public int[] TopicsOf(int subscriber)
     {
-        Name = "fanout",
-        Description = "1 topic × 1,000 subscribers, as fast as possible",
-        Subscribers = 1_000,
-        Topics = 1,
-        Duration = TimeSpan.FromSeconds(20),
-    };
-
-    public static readonly Scenario BigFanout = new()
-    {
-        Name = "bigfanout",
-        Description = "1 topic × 10,000 subscribers, 100 events/s offered",
-        Subscribers = 10_000,
-        Topics = 1,
-        Rate = 100,
-        Duration = TimeSpan.FromSeconds(20),
-    };
-
-    public static readonly Scenario ManyTopics = new()
-    {
-        Name = "manytopics",
-        Description = "1,000 topics × 10 subscribers, 2,000 events/s in total",
-        Subscribers = 10_000,
-        Topics = 1_000,
-        Rate = 2_000,
-        InFlight = 64,
-        Duration = TimeSpan.FromSeconds(30),
-    };
-
-    public static readonly Scenario HotPublish = new()
-    {
-        Name = "hotpublish",
-        Description = "1 topic × 10 subscribers, 16 publishes in flight, as fast as possible (publishes/s on one topic)",
-        Subscribers = 10,
-        Topics = 1,
-        InFlight = 16,
-        Duration = TimeSpan.FromSeconds(20),
-    };
-
-    public static readonly Scenario Resume = new()
-    {
-        Name = "resume",
-        Description = "1,000 subscribers on 10 topics at 200 events/s; half dropped for 1 s and resumed",
-        Subscribers = 1_000,
-        Topics = 10,
-        Rate = 200,
-        DropFraction = 0.5,
-        DropFor = TimeSpan.FromSeconds(1),
-        Duration = TimeSpan.FromSeconds(20),
-    };
-
-    public static readonly Scenario IdleConnections = new()
-    {
-        Name = "idle",
-        Description = "10,000 idle connections: memory per connection",
-        Subscribers = 10_000,
-        Topics = 100,
-        Idle = true,
-        Duration = TimeSpan.FromSeconds(10),
-    };
-
-    public static IReadOnlyList<Scenario> All { get; } = [Fanout, BigFanout, ManyTopics, HotPublish, Resume, IdleConnections];
-
-    /// <summary>The warm-up run that precedes <paramref name="scenario"/>: the same traffic on fewer connections.</summary>
-    public static Scenario WarmupFor(Scenario scenario) => scenario with
-    {
-        Name = scenario.Name + "-warmup",
-        Subscribers = Math.Min(scenario.Subscribers, 500),
-        Topics = Math.Min(scenario.Topics, 50),
-        Rate = scenario.Idle ? 100 : scenario.Rate,
-        Duration = scenario.Warmup,
-        Warmup = TimeSpan.Zero,
-        DropFraction = 0,
-        Idle = false,
-    };
-
-    public static Scenario? Find(string name) =>
-        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        var count = Math.Min(TopicsPerStream, Topics);
+        return [.. Enumerable.Range(0, count).Select(j => (int)(((long)subscriber * TopicsPerStream + j) % Topics))];
+    }
 }

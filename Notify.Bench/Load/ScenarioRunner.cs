@@ -8,8 +8,14 @@ namespace Notify.Bench.Load;
 /// Runs one scenario against one hub: connects the subscribers, publishes, optionally drops and resumes
 /// some subscribers, waits for every acknowledged event to arrive, and counts what went wrong.
 /// </summary>
-internal sealed class ScenarioRunner(
-    Scenario scenario, Uri baseUrl, string target, ProcessSampler server, IRunProgress progress, ProcessSampler? loadBalancer = null)
+internal sealed partial class ScenarioRunner(
+    Scenario scenario,
+    Uri baseUrl,
+    string target,
+    ProcessSampler server,
+    IRunProgress progress,
+    ProcessSampler? loadBalancer = null,
+    TopicSetStyle topicSets = TopicSetStyle.Query)
 {
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -17,7 +23,7 @@ internal sealed class ScenarioRunner(
         {
             var warmup = Scenarios.WarmupFor(scenario);
             progress.Report($"warming up for {warmup.Duration.TotalSeconds:0} s");
-            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler([]), progress).RunAsync(cancellationToken);
+            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler([]), progress, topicSets: topicSets).RunAsync(cancellationToken);
             GC.Collect(); // the warm-up's garbage is not collected during the measured run
         }
 
@@ -41,14 +47,35 @@ internal sealed class ScenarioRunner(
         perTopic = new int[scenario.Topics];
         for (var i = 0; i < scenario.Subscribers; i++)
         {
-            perTopic[i % scenario.Topics]++;
+            foreach (var topic in scenario.TopicsOf(i))
+            {
+                perTopic[topic]++;
+            }
         }
 
         var counts = perTopic;
         return Enumerable.Range(0, scenario.Topics)
-            .Select(t => new TopicLane(TopicUrl(runId, t), counts[t]))
+            .Select(t => new TopicLane(t, baseUrl, TopicName(runId, t), counts[t]))
             .ToArray();
     }
+
+    /// <summary>
+    /// A topic's id: the scenario and the run in it, so a hub's logs say whose it is. Streams of several topics use
+    /// short ids: nchan takes at most 1,024 characters of channel ids on one subscriber, commas included.
+    /// </summary>
+    private string TopicName(string runId, int topic) =>
+        scenario.TopicsPerStream > 1 ? $"bench-{runId}-{topic}" : $"bench-{scenario.Name}-{runId}-{topic}";
+
+    /// <summary>Subscriber i follows <see cref="Scenario.TopicsOf"/>(i): on the topic's own stream, or on one stream of them all.</summary>
+    private Subscriber[] CreateSubscribers(TopicLane[] lanes, RunMetrics metrics) =>
+        Enumerable.Range(0, scenario.Subscribers)
+            .Select(i =>
+            {
+                var topics = scenario.TopicsOf(i);
+                var url = topics.Length == 1 ? lanes[topics[0]].Url : TopicSetUrls.For(baseUrl, topicSets, [.. topics.Select(t => lanes[t].Topic)]);
+                return new Subscriber(url, [.. topics.Select(t => new TopicLedger(t, lanes[t].Order))], metrics);
+            })
+            .ToArray();
 
     private async Task<ScenarioResult> RunAsync(TopicLane[] lanes, int[] perTopic, CancellationToken cancellationToken)
     {
@@ -59,9 +86,7 @@ internal sealed class ScenarioRunner(
                 ? new DeliveryWindow((long)scenario.WindowPerSubscriber * perTopic.Max())
                 : null,
         };
-        var subscribers = Enumerable.Range(0, scenario.Subscribers)
-            .Select(i => new Subscriber(lanes[i % scenario.Topics].Url, i % scenario.Topics, metrics, lanes[i % scenario.Topics].Order))
-            .ToArray();
+        var subscribers = CreateSubscribers(lanes, metrics);
         using var publisher = new Publisher(lanes, metrics, scenario.InFlight, scenario.EventSize);
 
         var memoryBefore = server.IsEmpty ? (ProcessSample?)null : server.Sample();
@@ -82,112 +107,22 @@ internal sealed class ScenarioRunner(
         }
 
         connectTimer.Stop();
+        var connectedAt = Stopwatch.GetTimestamp();
+        await using var cpuTimeline = scenario.Idle ? new CpuTimeline(server) : null;
         try
         {
-            var memoryConnected = server.IsEmpty ? (ProcessSample?)null : await SettledSampleAsync(cancellationToken);
-            var loadBalancerConnected = loadBalancer?.Sample();
-
-            long primed = 0;
-            long primedEvents = 0;
+            var memory = new MemoryReadings(
+                memoryBefore, server.IsEmpty ? null : await SettledSampleAsync(cancellationToken), loadBalancerBefore, loadBalancer?.Sample());
             if (!scenario.Idle)
             {
-                // One event per topic, delivered everywhere, before measuring: each topic's first publish (a
-                // grain activating, a channel being created) is start-up cost, not the steady state measured here.
-                metrics.Recording = false;
-                await publisher.PublishOnceToEachAsync(cancellationToken);
-                await DrainAsync(metrics, lanes.Sum(l => l.AcknowledgedCount * (long)l.Subscribers), publisher, connected, cancellationToken);
-                primed = metrics.Deliveries;
-                primedEvents = publisher.Acknowledged;
-                metrics.Recording = true;
+                await PrimeAsync(lanes, publisher, metrics, connected, cancellationToken);
             }
 
-            var serverStart = server.IsEmpty ? (ProcessSample?)null : server.Sample();
-            var benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-            var publishStart = Stopwatch.GetTimestamp();
-            metrics.StartTimeline();
-            var dropped = Array.Empty<Subscriber>();
-            using (var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                var publishing = scenario.Idle
-                    ? Task.Delay(scenario.Duration, cancellationToken)
-                    : publisher.RunAsync(scenario.Rate, stopPublishing.Token);
-                stopPublishing.CancelAfter(scenario.Duration);
-                if (scenario.DropFraction > 0)
-                {
-                    dropped = await DropAsync(subscribers, stopPublishing.Token);
-                }
-
-                await ReportWhileAsync(publishing, "publishing", publisher, metrics, connected);
-                if (scenario.Idle)
-                {
-                    // Every held connection must still carry an event.
-                    await publisher.PublishOnceToEachAsync(cancellationToken);
-                }
-            }
-
-            var expected = lanes.Sum(l => l.Acknowledged.Count * (long)l.Subscribers);
-            await DrainAsync(metrics, expected, publisher, connected, cancellationToken);
-            var publishSeconds = Stopwatch.GetElapsedTime(publishStart).TotalSeconds;
-            var deliverySeconds = Math.Max((metrics.LastDelivery - publishStart) / (double)Stopwatch.Frequency, 1e-3);
-            var serverEnd = server.IsEmpty ? (ProcessSample?)null : server.Sample();
-            var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuStart).TotalSeconds / publishSeconds * 100;
-
+            var window = await MeasureAsync(new RunParts(subscribers, lanes, publisher, metrics, connected, connectedAt, cpuTimeline), cancellationToken);
             await stopSubscribers.CancelAsync();
             await Task.WhenAll(running);
-
-            long missing = 0;
-            foreach (var subscriber in subscribers)
-            {
-                missing += subscriber.Received.CountMissingFrom(lanes[subscriber.Topic].Acknowledged);
-            }
-
-            var droppedComplete = dropped.Count(s =>
-                s.Received.CountMissingFrom(lanes[s.Topic].Acknowledged) == 0 && s.Duplicates == 0 && s.OutOfOrder == 0);
-
-            return new ScenarioResult
-            {
-                Scenario = scenario.Name,
-                Target = target,
-                Url = baseUrl.ToString(),
-                StartedAt = startedAt,
-                Subscribers = scenario.Subscribers,
-                Topics = scenario.Topics,
-                OfferedRate = scenario.Rate,
-                InFlight = scenario.InFlight,
-                EventSize = scenario.EventSize,
-                DurationSeconds = scenario.Duration.TotalSeconds,
-                Connected = connected,
-                ConnectSeconds = Math.Round(connectTimer.Elapsed.TotalSeconds, 2),
-                Published = publisher.Acknowledged,
-                PublishFailed = publisher.Failed,
-                PublishedPerSecond = Math.Round((publisher.Acknowledged - primedEvents) / scenario.Duration.TotalSeconds, 1),
-                PublishRoundTripMs = Percentiles.From(metrics.PublishRoundTrip),
-                ExpectedDeliveries = expected,
-                Deliveries = metrics.Deliveries,
-                DeliveriesPerSecond = scenario.Idle ? 0 : Math.Round((metrics.Deliveries - primed) / deliverySeconds),
-                LatencyMs = Percentiles.From(metrics.Latency),
-                Timeline = metrics.Timeline(),
-                Missing = missing,
-                Duplicates = subscribers.Sum(s => s.Duplicates),
-                OutOfOrder = subscribers.Sum(s => s.OutOfOrder),
-                Malformed = subscribers.Sum(s => s.Malformed),
-                Resets = subscribers.Sum(s => s.Resets),
-                Lagged = subscribers.Sum(s => s.Lagged),
-                UnexpectedCloses = subscribers.Sum(s => s.UnexpectedCloses),
-                FailedConnects = subscribers.Sum(s => s.FailedConnects),
-                Dropped = dropped.Length,
-                DroppedComplete = droppedComplete,
-                ServerCpuPercent = serverEnd is { } end && serverStart is { } start ? Math.Round(end.CpuPercentSince(start), 1) : null,
-                BenchCpuPercent = Math.Round(benchCpu, 1),
-                ServerMemoryBeforeBytes = memoryBefore?.ResidentBytes,
-                ServerMemoryConnectedBytes = memoryConnected?.ResidentBytes,
-                ServerMemoryPerConnectionBytes = memoryBefore is { } before && memoryConnected is { } after && connected > 0
-                    ? (after.ResidentBytes - before.ResidentBytes) / connected
-                    : null,
-                LoadBalancerMemoryPerConnectionBytes = loadBalancerBefore is { } lbBefore && loadBalancerConnected is { } lbAfter && connected > 0
-                    ? (lbAfter.ResidentBytes - lbBefore.ResidentBytes) / connected
-                    : null,
-            };
+            var run = new FinishedRun(startedAt, connected, connectTimer.Elapsed, subscribers, lanes, publisher, metrics, window, memory);
+            return ResultOf(run);
         }
         finally
         {
@@ -197,98 +132,15 @@ internal sealed class ScenarioRunner(
         }
     }
 
-    private Uri TopicUrl(string runId, int topic) =>
-        new($"{baseUrl.ToString().TrimEnd('/')}/bench-{scenario.Name}-{runId}-{topic}");
-
-    private async Task<int> ConnectAsync(Subscriber[] subscribers, List<Task> running, CancellationToken stopping, CancellationToken cancellationToken)
+    /// <summary>
+    /// One event per topic, delivered everywhere, before measuring: each topic's first publish (a grain activating,
+    /// a channel being created) is start-up cost, not the steady state measured here. Counted, but not its latency.
+    /// </summary>
+    private async Task PrimeAsync(TopicLane[] lanes, Publisher publisher, RunMetrics metrics, int connected, CancellationToken cancellationToken)
     {
-        var deadline = TimeSpan.FromSeconds(30 + (scenario.Subscribers / 200));
-        var opening = new SemaphoreSlim(scenario.ConnectParallelism); // not disposed: late releases may still come
-        var ready = new List<Task>(subscribers.Length);
-        foreach (var subscriber in subscribers)
-        {
-            await opening.WaitAsync(cancellationToken);
-            running.Add(Task.Run(() => subscriber.RunAsync(stopping), CancellationToken.None));
-            ready.Add(subscriber.Ready.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None)
-                .ContinueWith(_ => opening.Release(), TaskScheduler.Default));
-            progress.Report($"connecting {ready.Count:N0}/{subscribers.Length:N0}");
-        }
-
-        try
-        {
-            await Task.WhenAll(subscribers.Select(s => s.Ready)).WaitAsync(deadline, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // Measuring with fewer subscribers than asked would compare different things: stop here.
-            throw new TimeoutException(
-                $"Only {subscribers.Count(s => s.Ready.IsCompleted):N0} of {subscribers.Length:N0} subscribers connected within {deadline.TotalSeconds:0} s.");
-        }
-
-        return subscribers.Length;
-    }
-
-    /// <summary>A reading taken once the server's memory has stopped growing (connections just opened may still be settling).</summary>
-    private async Task<ProcessSample> SettledSampleAsync(CancellationToken cancellationToken)
-    {
-        var previous = server.Sample();
-        for (var i = 0; i < 20; i++)
-        {
-            await Task.Delay(500, cancellationToken);
-            var current = server.Sample();
-            if (Math.Abs(current.ResidentBytes - previous.ResidentBytes) < previous.ResidentBytes / 200)
-            {
-                return current;
-            }
-
-            previous = current;
-        }
-
-        return previous;
-    }
-
-    private async Task<Subscriber[]> DropAsync(Subscriber[] subscribers, CancellationToken publishing)
-    {
-        try
-        {
-            await Task.Delay(scenario.Duration / 3, publishing);
-        }
-        catch (OperationCanceledException)
-        {
-            return [];
-        }
-
-        var step = (int)Math.Round(1 / scenario.DropFraction);
-        var dropped = subscribers.Where((_, i) => i % step == 0).ToArray();
-        foreach (var subscriber in dropped)
-        {
-            subscriber.Drop(scenario.DropFor);
-        }
-
-        progress.Report($"dropped {dropped.Length:N0} subscribers for {scenario.DropFor.TotalSeconds:0.#} s");
-        return dropped;
-    }
-
-    private async Task ReportWhileAsync(Task work, string phase, Publisher publisher, RunMetrics metrics, int connected)
-    {
-        while (!work.IsCompleted)
-        {
-            progress.Report($"{phase}: {connected:N0} connected, {publisher.Acknowledged:N0} published, {metrics.Deliveries:N0} delivered");
-            await Task.WhenAny(work, Task.Delay(500));
-        }
-
-        await work;
-    }
-
-    private async Task DrainAsync(RunMetrics metrics, long expected, Publisher publisher, int connected, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(scenario.DrainTimeout.TotalSeconds * Stopwatch.Frequency);
-        // A failed publish may still have been stored and delivered: then the count of deliveries can reach
-        // the expected one while acknowledged events are still on their way, so wait out the drain time.
-        while ((metrics.Deliveries < expected || publisher.Failed > 0) && Stopwatch.GetTimestamp() < deadline)
-        {
-            progress.Report($"draining: {connected:N0} connected, {publisher.Acknowledged:N0} published, {metrics.Deliveries:N0}/{expected:N0} delivered");
-            await Task.Delay(50, cancellationToken);
-        }
+        metrics.Recording = false;
+        await publisher.PublishOnceToEachAsync(cancellationToken);
+        await DrainAsync(metrics, lanes.Sum(l => l.AcknowledgedCount * (long)l.Subscribers), publisher, connected, cancellationToken);
+        metrics.Recording = true;
     }
 }

@@ -9,17 +9,17 @@ namespace Notify.Bench.Load;
 
 /// <summary>
 /// One SSE subscriber on a raw socket, behaving like a browser's EventSource: it reconnects with
-/// <c>Last-Event-ID</c> whenever its stream ends, and it records every event it receives.
+/// <c>Last-Event-ID</c> whenever its stream ends, and it records every event it receives, per topic it follows.
 /// </summary>
-/// <remarks>Only its own receive loop touches its parser and ledger, so neither needs a lock.</remarks>
-internal sealed class Subscriber : ISseEventSink
+/// <remarks>Only its own receive loop touches its parser and ledgers, so neither needs a lock.</remarks>
+internal sealed partial class Subscriber : ISseEventSink
 {
     private const int ReceiveBufferSize = 4096;
     private const int MaxHeadSize = 64 * 1024;
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly SseParser _parser = new();
-    private readonly SequenceSet _received = new();
+    private readonly TopicLedger[] _follows;
     private readonly IPEndPoint _endPoint;
     private readonly string _host;
     private readonly string _path;
@@ -27,57 +27,31 @@ internal sealed class Subscriber : ISseEventSink
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _socket;
     private long _connectedAt;
-    private readonly TopicOrder _order;
-    private long _mustHaveArrived;
-    private long _deliveries;
-    private long _lastDelivery;
     private long _droppedUntil;
 
-    public Subscriber(Uri topicUrl, int topic, RunMetrics metrics, TopicOrder? order = null)
+    /// <summary>A subscriber of the topics <paramref name="follows"/> names, on one stream at <paramref name="streamUrl"/>.</summary>
+    public Subscriber(Uri streamUrl, IReadOnlyList<TopicLedger> follows, RunMetrics metrics)
     {
-        _order = order ?? TopicOrder.Sequential;
+        ArgumentOutOfRangeException.ThrowIfZero(follows.Count);
+        _follows = [.. follows];
         metrics.Track(this);
-        _endPoint = new IPEndPoint(IPAddress.Parse(topicUrl.Host), topicUrl.Port);
-        _host = topicUrl.Authority;
-        _path = topicUrl.PathAndQuery;
-        Topic = topic;
+        _endPoint = new IPEndPoint(IPAddress.Parse(streamUrl.Host), streamUrl.Port);
+        _host = streamUrl.Authority;
+        _path = streamUrl.PathAndQuery;
         _metrics = metrics;
     }
 
-    public int Topic { get; }
+    /// <summary>A subscriber of one topic, whose events must come in <paramref name="order"/> (by default, as numbered).</summary>
+    public Subscriber(Uri topicUrl, int topic, RunMetrics metrics, TopicOrder? order = null)
+        : this(topicUrl, [new TopicLedger(topic, order ?? TopicOrder.Sequential)], metrics)
+    {
+    }
 
     /// <summary>Completes when the first response head (status 200) has arrived.</summary>
     public Task Ready => _ready.Task;
 
-    public SequenceSet Received => _received;
-
-    /// <summary>Distinct events received; read by the progress display while the run goes on.</summary>
-    public long Deliveries => Volatile.Read(ref _deliveries);
-
-    /// <summary>When the last distinct event arrived (a <see cref="Stopwatch"/> timestamp).</summary>
-    public long LastDelivery => Volatile.Read(ref _lastDelivery);
-
-    public long Duplicates { get; private set; }
-
-    public long OutOfOrder { get; private set; }
-
-    public long Malformed { get; private set; }
-
-    public long Resets { get; private set; }
-
-    public long Lagged { get; private set; }
-
-    public long OtherEvents { get; private set; }
-
-    public long Heartbeats { get; private set; }
-
-    /// <summary>Streams that ended without being asked to (the subscriber reconnected).</summary>
-    public long UnexpectedCloses { get; private set; }
-
-    /// <summary>Connections refused or answered with something other than an event stream.</summary>
-    public long FailedConnects { get; private set; }
-
-    public long Reconnects { get; private set; }
+    /// <summary>What it received of each topic it follows.</summary>
+    public IReadOnlyList<TopicLedger> Follows => _follows;
 
     /// <summary>Connects, reads and reconnects until <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -153,7 +127,32 @@ internal sealed class Subscriber : ISseEventSink
         using var registration = stopping.Register(Close);
         await socket.ConnectAsync(_endPoint, stopping);
         await socket.SendAsync(BuildRequest(), SocketFlags.None, stopping);
+        var response = await ReadHeadAsync(socket, stopping);
+        if (response.Head.StatusCode != 200)
+        {
+            FailedConnects++;
+            Close();
+            return false;
+        }
 
+        _parser.Reset();
+        _connectedAt = Stopwatch.GetTimestamp();
+        _ready.TrySetResult();
+        await ReadEventsAsync(socket, response, stopping);
+
+        var dropped = Interlocked.Read(ref _droppedUntil) > Stopwatch.GetTimestamp();
+        if (!dropped && !stopping.IsCancellationRequested)
+        {
+            UnexpectedCloses++;
+        }
+
+        Close();
+        return dropped;
+    }
+
+    /// <summary>Reads until the response head is complete; the buffer may hold the start of the body after it.</summary>
+    private static async Task<HeadRead> ReadHeadAsync(Socket socket, CancellationToken stopping)
+    {
         var buffer = new byte[ReceiveBufferSize];
         var filled = 0;
         ResponseHead? head;
@@ -179,18 +178,14 @@ internal sealed class Subscriber : ISseEventSink
             filled += read;
         }
 
-        if (head!.StatusCode != 200)
-        {
-            FailedConnects++;
-            Close();
-            return false;
-        }
+        return new HeadRead(buffer, filled, head!, headLength);
+    }
 
-        _parser.Reset();
-        _connectedAt = Stopwatch.GetTimestamp();
-        _ready.TrySetResult();
-        var chunked = head.IsChunked ? new ChunkedDecoder() : null;
-        var start = headLength;
+    /// <summary>Parses the body until the server ends it (or the connection is closed under it).</summary>
+    private async Task ReadEventsAsync(Socket socket, HeadRead response, CancellationToken stopping)
+    {
+        var (buffer, filled, start) = (response.Buffer, response.Filled, response.HeadLength);
+        var chunked = response.Head.IsChunked ? new ChunkedDecoder() : null;
         while (true)
         {
             if (filled > start)
@@ -200,7 +195,7 @@ internal sealed class Subscriber : ISseEventSink
                 _parser.Parse(body[..length], this);
                 if (chunked?.IsComplete == true)
                 {
-                    break;
+                    return;
                 }
             }
 
@@ -208,18 +203,9 @@ internal sealed class Subscriber : ISseEventSink
             filled = await socket.ReceiveAsync(buffer, SocketFlags.None, stopping);
             if (filled == 0)
             {
-                break;
+                return;
             }
         }
-
-        var dropped = Interlocked.Read(ref _droppedUntil) > Stopwatch.GetTimestamp();
-        if (!dropped && !stopping.IsCancellationRequested)
-        {
-            UnexpectedCloses++;
-        }
-
-        Close();
-        return dropped;
     }
 
     private byte[] BuildRequest()
@@ -268,51 +254,6 @@ internal sealed class Subscriber : ISseEventSink
         }
     }
 
-    void ISseEventSink.OnEvent(ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ReadOnlySpan<byte> data)
-    {
-        var receivedAt = Stopwatch.GetTimestamp();
-        if (!type.IsEmpty && !type.SequenceEqual("message"u8))
-        {
-            if (type.SequenceEqual("notify.reset"u8))
-            {
-                Resets++;
-            }
-            else if (type.SequenceEqual("notify.lagged"u8))
-            {
-                Lagged++;
-            }
-            else
-            {
-                OtherEvents++;
-            }
-
-            return;
-        }
-
-        if (!EventPayload.TryRead(data, out var sequence, out var sentAt) || sequence is <= 0 or > EventPayload.MaxSequence)
-        {
-            Malformed++;
-            return;
-        }
-
-        if (!_received.Add(sequence))
-        {
-            Duplicates++;
-            return;
-        }
-
-        // Late: an event received earlier was published after this one had been acknowledged.
-        if (sequence <= _mustHaveArrived)
-        {
-            OutOfOrder++;
-        }
-
-        _mustHaveArrived = Math.Max(_mustHaveArrived, _order.MustFollow(sequence));
-
-        Volatile.Write(ref _deliveries, _deliveries + 1);
-        Volatile.Write(ref _lastDelivery, receivedAt);
-        _metrics.Delivered(sentAt, receivedAt, live: sentAt >= _connectedAt);
-    }
-
-    void ISseEventSink.OnComment(ReadOnlySpan<byte> text) => Heartbeats++;
+    /// <summary>A response head as read, with the bytes of the body that came with it.</summary>
+    private sealed record HeadRead(byte[] Buffer, int Filled, ResponseHead Head, int HeadLength);
 }

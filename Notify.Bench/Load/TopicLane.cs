@@ -1,7 +1,7 @@
 namespace Notify.Bench.Load;
 
 /// <summary>The publishing side of one topic: its sequence numbers, what the hub acknowledged, the order it owes.</summary>
-internal sealed class TopicLane(Uri url, int subscribers) : IDisposable
+internal sealed class TopicLane(int index, Uri topicsUrl, string topic, int subscribers) : IDisposable
 {
     private readonly SemaphoreSlim _due = new(0);
     private readonly Lock _gate = new();
@@ -9,9 +9,16 @@ internal sealed class TopicLane(Uri url, int subscribers) : IDisposable
     private long _nextSequence = 1;
     private long _failed;
 
-    public Uri Url => url;
+    /// <summary>The topic's index in the run, written in each of its events' bodies.</summary>
+    public int Index => index;
 
-    /// <summary>How many subscribers follow this topic: the deliveries one of its events makes.</summary>
+    /// <summary>The topic's id at the hub.</summary>
+    public string Topic => topic;
+
+    /// <summary>Where its events are published, and streamed from alone.</summary>
+    public Uri Url { get; } = new($"{topicsUrl.ToString().TrimEnd('/')}/{topic}");
+
+    /// <summary>How many subscribers (streams) follow this topic: the deliveries one of its events makes.</summary>
     public int Subscribers => subscribers;
 
     public TopicOrder Order { get; } = new();

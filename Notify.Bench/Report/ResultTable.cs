@@ -24,7 +24,8 @@ internal static class ResultRows
     public static IEnumerable<(string Name, string Value)> Of(ScenarioResult r)
     {
         yield return ("Hub", $"{r.Target} ({r.Url})");
-        yield return ("Subscribers / topics", $"{N(r.Connected)} of {N(r.Subscribers)} connected in {r.ConnectSeconds:0.0} s / {N(r.Topics)}");
+        var perStream = r.TopicsPerStream > 1 ? $" ({r.TopicsPerStream} per stream)" : "";
+        yield return ("Subscribers / topics", $"{N(r.Connected)} of {N(r.Subscribers)} connected in {r.ConnectSeconds:0.00} s / {N(r.Topics)}{perStream}");
         yield return ("Offered", r.OfferedRate is { } rate ? $"{N(rate)} events/s" : $"as fast as possible, {r.InFlight} in flight");
         yield return ("Published (acknowledged)", $"{N(r.Published)} ({N(r.PublishedPerSecond)}/s), {N(r.PublishFailed)} failed");
         yield return ("Deliveries", $"{N(r.Deliveries)} of {N(r.ExpectedDeliveries)} expected");
@@ -38,7 +39,17 @@ internal static class ResultRows
             yield return ("Dropped and resumed, complete", $"{N(r.DroppedComplete)} of {N(r.Dropped)}");
         }
 
-        yield return ("Server CPU (% of one core)", r.ServerCpuPercent is { } cpu ? $"{cpu:0.0}" : "not measured");
+        yield return ("Server CPU (% of one core)", r.ServerCpuPercent is { } cpu ? $"{cpu:0.0} over {r.MeasuredSeconds:0.0} s from {r.MeasuredFromSeconds:0.0} s after connecting" : "not measured");
+        if (r.ServerCpuInFirst(10) is { } firstSeconds)
+        {
+            yield return ("Server CPU in the first 10 s connected (% of one core)", $"{firstSeconds:0.0}");
+        }
+
+        if (CpuCost.PerThousandEvents(r) is { } perEvents)
+        {
+            yield return ("Server CPU-s per 1,000 events / per 1,000,000 deliveries", $"{perEvents:0.000} / {CpuCost.PerMillionDeliveries(r):0.00}");
+        }
+
         yield return ("Bench CPU (% of one core)", $"{r.BenchCpuPercent:0.0}");
         if (r.ServerMemoryConnectedBytes is { } memory)
         {

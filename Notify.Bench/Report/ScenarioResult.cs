@@ -14,6 +14,9 @@ internal sealed record ScenarioResult
     public required DateTime StartedAt { get; init; }
     public required int Subscribers { get; init; }
     public required int Topics { get; init; }
+
+    /// <summary>Topics each subscriber's stream follows (1: a stream per topic).</summary>
+    public int TopicsPerStream { get; init; } = 1;
     public double? OfferedRate { get; init; }
     public required int InFlight { get; init; }
     public required int EventSize { get; init; }
@@ -46,7 +49,29 @@ internal sealed record ScenarioResult
     public required int Dropped { get; init; }
     public required int DroppedComplete { get; init; }
 
+    /// <summary>How long after every subscriber had connected the measured window started, in seconds.</summary>
+    public double? MeasuredFromSeconds { get; init; }
+
+    /// <summary>
+    /// Wall-clock seconds of the window the server's CPU is measured over: from just before publishing starts (an idle
+    /// run: holding its connections) until every acknowledged event has arrived (an idle run: until holding ends, before
+    /// its check events). Null when no server process was measured.
+    /// </summary>
+    public double? MeasuredSeconds { get; init; }
+
+    /// <summary>Events acknowledged within the measured window (the priming events before it and an idle run's check events after it are not).</summary>
+    public long MeasuredPublished { get; init; }
+
+    /// <summary>Deliveries received within the measured window.</summary>
+    public long MeasuredDeliveries { get; init; }
+
+    /// <summary>CPU time the server's processes used over the measured window; <see cref="ServerCpuPercent"/> is it per second.</summary>
+    public double? ServerCpuSeconds { get; init; }
+
     public double? ServerCpuPercent { get; init; }
+
+    /// <summary>An idle run's server CPU (% of one core) in each second from when every subscriber had connected until its window ended.</summary>
+    public IReadOnlyList<double> ServerCpuTimeline { get; init; } = [];
     public required double BenchCpuPercent { get; init; }
     public long? ServerMemoryBeforeBytes { get; init; }
     public long? ServerMemoryConnectedBytes { get; init; }
@@ -54,6 +79,10 @@ internal sealed record ScenarioResult
 
     /// <summary>For a hub behind a load balancer: the load balancer's own share of <see cref="ServerMemoryPerConnectionBytes"/>.</summary>
     public long? LoadBalancerMemoryPerConnectionBytes { get; init; }
+
+    /// <summary>The server's mean CPU (% of one core) over the first <paramref name="seconds"/> of <see cref="ServerCpuTimeline"/>; null when it is shorter.</summary>
+    public double? ServerCpuInFirst(int seconds) =>
+        ServerCpuTimeline.Count >= seconds ? Math.Round(ServerCpuTimeline.Take(seconds).Average(), 1) : null;
 
     /// <summary>True when every acknowledged event reached every subscriber of its topic once and in order.</summary>
     public bool Correct => Missing == 0 && Duplicates == 0 && OutOfOrder == 0 && Malformed == 0 && Connected == Subscribers;

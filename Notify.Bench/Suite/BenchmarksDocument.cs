@@ -6,31 +6,12 @@ using Notify.Bench.Report;
 namespace Notify.Bench.Suite;
 
 /// <summary>
-/// Renders docs/benchmarks.md from a suite's runs: the machine, the command, each scenario's figures for
-/// both hubs (median over rounds, with the range) and the Notify/nchan ratio, then the targets.
+/// Renders docs/benchmarks.md from a suite's runs: how to reproduce them, the machine, the targets, then each
+/// scenario's section (<see cref="ScenarioSection"/>), with the latency-at-load curve after the first of its scenarios.
 /// </summary>
 internal static class BenchmarksDocument
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
-    private sealed record Measure(string Name, Func<ScenarioResult, double?> Value, string Format, bool HigherIsBetter);
-
-    private static readonly Measure[] Measures =
-    [
-        new("Deliveries/s", r => r.DeliveriesPerSecond, "N0", true),
-        new("Published/s", r => r.PublishedPerSecond, "N0", true),
-        new("Latency p50 ms", r => r.LatencyMs.P50, "0.00", false),
-        new("Latency p90 ms", r => r.LatencyMs.P90, "0.00", false),
-        new("Latency p99 ms", r => r.LatencyMs.P99, "0.00", false),
-        new("Latency p99.9 ms", r => r.LatencyMs.P999, "0.00", false),
-        new("Latency max ms", r => r.LatencyMs.Max, "0.00", false),
-        new("Publish round trip p50 ms", r => r.PublishRoundTripMs.P50, "0.00", false),
-        new("Publish round trip p99 ms", r => r.PublishRoundTripMs.P99, "0.00", false),
-        new("Server CPU % (of one core)", r => r.ServerCpuPercent, "0", false),
-        new("Bench CPU % (of one core)", r => r.BenchCpuPercent, "0", false),
-        new("Server memory per connection KiB", r => r.ServerMemoryPerConnectionBytes / 1024.0, "0.0", false),
-        new("… of it the load balancer's KiB", r => r.LoadBalancerMemoryPerConnectionBytes / 1024.0, "0.0", false),
-    ];
 
     public static string Render(
         IReadOnlyList<SuiteRun> runs,
@@ -60,6 +41,8 @@ internal static class BenchmarksDocument
                 "Why the cluster delivers less than one silo on this machine is in [performance.md](performance.md#the-three-silo-cluster-behind-the-gateway). " +
                 "The hubs take turns going first in each round. **The load generator and the server share this machine's cores**: every row reports both sides' CPU, and a hub that needs less CPU leaves more to the generator. " +
                 "Latency is publish → receive, measured by the generator on one clock; subscribers are raw-socket EventSource clients that reconnect with `Last-Event-ID`. " +
+                "Server CPU is measured from just before publishing starts until every acknowledged event has arrived (an idle scenario: over the time its connections are held, before the one check event per topic); " +
+                "its CPU-seconds per 1,000 events and per 1,000,000 deliveries divide the CPU-seconds of that same window by the events acknowledged and the deliveries received within it. " +
                 "Figures are the median over rounds with [min – max]; a ratio is Notify ÷ the peer per round (median [min – max]): above 1 is better for deliveries/s, below 1 is better for latency, CPU and memory.")
             .AppendLine()
             .AppendLine("## Machine")
@@ -74,153 +57,21 @@ internal static class BenchmarksDocument
         md.AppendLine().AppendLine("## Targets").AppendLine().AppendLine("| Target | Measured (median) | Verdict |").AppendLine("|---|---|---|");
         foreach (var (target, measured, met) in Targets.Evaluate(runs))
         {
-            var explanation = Explanations.FirstOrDefault(e => target.StartsWith(e.Key, StringComparison.Ordinal)).Value;
-            var verdict = met ? "met" : explanation.Link is null ? "**missed**" : $"**missed**: {explanation.Why} ([profile]({explanation.Link}))";
-            md.AppendLine(Invariant, $"| {target} | {measured} | {verdict} |");
+            md.AppendLine(Invariant, $"| {target} | {measured} | {TargetVerdicts.Of(target, met)} |");
         }
 
-        var hubs = HubOrder.Where(h => runs.Any(r => r.Result.Target == h) || failures.Any(f => f.Hub == h)).ToList();
+        var hubs = HubColumns.Order.Where(h => runs.Any(r => r.Result.Target == h) || failures.Any(f => f.Hub == h)).ToList();
         foreach (var scenario in scenarios)
         {
-            var ofScenario = runs.Where(r => r.Result.Scenario == scenario.Name).ToList();
-            var first = ofScenario.FirstOrDefault()?.Result;
-            md.AppendLine()
-                .AppendLine(Invariant, $"## {scenario.Name}: {scenario.Description}")
-                .AppendLine()
-                .AppendLine(Invariant, $"`dotnet run --project Notify.Bench -c Release -- {scenario.Name} --url <hub>/topics` · {first?.Subscribers:N0} subscribers on {first?.Topics:N0} topic{(first?.Topics == 1 ? "" : "s")}, {(scenario.Idle ? "no publishing while the connections are held, then one event per topic to check each is alive" : first?.OfferedRate is { } rate ? $"{rate:N0} events/s offered" : $"as fast as possible ({first?.InFlight} publishes in flight; at most {scenario.WindowPerSubscriber} events per subscriber outstanding)")}, {first?.EventSize} B events, {first?.DurationSeconds:0} s{(scenario.DropFraction > 0 ? $", {scenario.DropFraction:P0} of subscribers dropped for {scenario.DropFor.TotalSeconds:0.#} s a third of the way in" : "")}.")
-                .AppendLine()
-                .AppendLine(Header(hubs))
-                .AppendLine(Rule(hubs));
-            foreach (var measure in Measures)
+            ScenarioSection.Render(md, scenario, runs, hubs, failures, skipped);
+            if (LatencyAtLoadTable.Follows(scenario, scenarios))
             {
-                // An idle run publishes one event per topic at the end, to check the connections: its latency means nothing.
-                if (scenario.Idle && measure.Name.Contains("ms", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                if (ofScenario.All(r => measure.Value(r.Result) is null or 0))
-                {
-                    continue;
-                }
-
-                var cells = hubs.Select(h => Cell(Of(ofScenario, h), measure))
-                    .Concat(Ratios(hubs).Select(pair => Ratio(Of(ofScenario, pair.Hub), Of(ofScenario, pair.Peer), measure)));
-                md.AppendLine(Invariant, $"| {measure.Name} | {string.Join(" | ", cells)} |");
-            }
-
-            var blank = string.Concat(Ratios(hubs).Select(_ => " |"));
-            md.AppendLine(Invariant, $"| Missing / duplicates / out of order (all rounds) | {string.Join(" | ", hubs.Select(h => Errors(Of(ofScenario, h))))} |{blank}");
-            md.AppendLine(Invariant, $"| Resets / lagged / unexpected closes (all rounds) | {string.Join(" | ", hubs.Select(h => Signals(Of(ofScenario, h))))} |{blank}");
-            if (scenario.DropFraction > 0)
-            {
-                md.AppendLine(Invariant, $"| Resumed subscribers complete (all rounds) | {string.Join(" | ", hubs.Select(h => Resumed(Of(ofScenario, h))))} |{blank}");
-            }
-
-            foreach (var (_, hub, reason) in skipped.Where(s => s.Scenario == scenario.Name))
-            {
-                md.AppendLine().AppendLine(Invariant, $"{HubTitles[hub]}: {reason}.");
-            }
-
-            foreach (var (round, _, hub, reason) in failures.Where(f => f.Scenario == scenario.Name))
-            {
-                md.AppendLine().AppendLine(Invariant, $"Round {round}, {HubTitles[hub]}: **failed**: {reason}");
+                LatencyAtLoadTable.Render(md, runs, hubs);
             }
         }
 
         return md.ToString();
     }
-
-    /// <summary>What the profiles showed for a target that can be missed, and where performance.md explains it.</summary>
-    private static readonly Dictionary<string, (string Why, string Link)> Explanations = new(StringComparer.Ordinal)
-    {
-        ["manytopics: p99"] = (
-            "with 10,000 connections open the silo pauses 17–35 ms for a gen0 collection about once a second (`dotnet-counters`), delaying the deliveries in flight; with 1,000 subscribers the same load gives p99 9 ms",
-            "performance.md#manytopics-tail-latency-target-p99--10-ms"),
-        ["manytopics: p50"] = ("see the tail-latency analysis", "performance.md#manytopics-tail-latency-target-p99--10-ms"),
-        ["idle: ≤ 10 KiB"] = (
-            "the heap dump holds ~12.5 KB of live objects per connection, ~8 KB of them Kestrel's HTTP/1.1 connection and request state, and the rest of the figure is GC headroom",
-            "performance.md#memory-per-idle-connection-target--10-kib"),
-        ["hotpublish: cluster"] = (
-            "every publish crosses the gateway (about 2 ms per pass here) and usually a second silo, each batch costs a few committed store writes, and the five processes share the generator's two cores",
-            "performance.md#the-three-silo-cluster-behind-the-gateway"),
-        ["resume: cluster"] = (
-            "at this load the cluster's five processes use about 1.5 of the two cores the generator also needs (gateway 0.5, silos 0.6, store 0.2; one silo alone 0.4), so events wait for a core; each pass through the gateway also costs about 2 ms here",
-            "performance.md#the-three-silo-cluster-behind-the-gateway"),
-        ["idle: cluster"] = (
-            "a heap dump holds about 17.5 KB of live objects per subscriber: the client's Kestrel HTTP/1.1 connection (about 6 KB), YARP's per-request state (about 3 KB), the HTTP/2 stream to the silo (about 1 KB) and pooled 8 KB buffers",
-            "performance.md#the-load-balancer"),
-        ["fanout: cluster"] = (
-            "the gateway copies every delivery from its HTTP/2 stream to the subscriber's socket, using about as much CPU as the three silos together, on the same two cores",
-            "performance.md#the-three-silo-cluster-behind-the-gateway"),
-        ["fanout"] = ("see how to read the comparison", "performance.md#reading-the-comparison-fairly"),
-        ["bigfanout"] = ("see how to read the comparison", "performance.md#reading-the-comparison-fairly"),
-    };
-
-    private static readonly string[] HubOrder = ["notify", "cluster", "nchan", "nchan-redis"];
-
-    private static readonly Dictionary<string, string> HubTitles = new(StringComparer.Ordinal)
-    {
-        ["notify"] = "Notify (1 silo)",
-        ["cluster"] = "Notify cluster (3 silos + gateway + store)",
-        ["nchan"] = "nchan",
-        ["nchan-redis"] = "nchan + Redis",
-    };
-
-    /// <summary>The ratios shown: each Notify shape against nchan, and the durable cluster against the durable peer.</summary>
-    private static readonly (string Hub, string Peer)[] RatioPairs = [("notify", "nchan"), ("cluster", "nchan"), ("cluster", "nchan-redis")];
-
-    private static List<SuiteRun> Of(List<SuiteRun> runs, string hub) => runs.Where(r => r.Result.Target == hub).ToList();
-
-    private static IEnumerable<(string Hub, string Peer)> Ratios(IReadOnlyList<string> hubs) =>
-        RatioPairs.Where(pair => hubs.Contains(pair.Hub) && hubs.Contains(pair.Peer));
-
-    private static string Header(IReadOnlyList<string> hubs) =>
-        "| Measure | " + string.Join(" | ", hubs.Select(h => HubTitles[h]).Concat(Ratios(hubs).Select(pair => $"{HubTitles[pair.Hub]} / {HubTitles[pair.Peer]}"))) + " |";
-
-    private static string Rule(IReadOnlyList<string> hubs) =>
-        "|---|" + string.Concat(hubs.Select(_ => "---:|").Concat(Ratios(hubs).Select(_ => "---:|")));
-
-    private static string Cell(List<SuiteRun> runs, Measure measure)
-    {
-        var values = runs.Select(r => measure.Value(r.Result)).OfType<double>().Order().ToList();
-        if (values.Count == 0)
-        {
-            return "–";
-        }
-
-        var median = Median(values).ToString(measure.Format, Invariant);
-        return values.Count == 1 ? median : $"{median} [{values[0].ToString(measure.Format, Invariant)} – {values[^1].ToString(measure.Format, Invariant)}]";
-    }
-
-    private static string Ratio(List<SuiteRun> notify, List<SuiteRun> nchan, Measure measure)
-    {
-        var ratios = notify
-            .Join(nchan, n => n.Round, c => c.Round, (n, c) => (N: measure.Value(n.Result), C: measure.Value(c.Result)))
-            .Where(p => p.N is not null && p.C is > 0)
-            .Select(p => p.N!.Value / p.C!.Value)
-            .Order()
-            .ToList();
-        if (ratios.Count == 0)
-        {
-            return "–";
-        }
-
-        var median = Median(ratios);
-        return ratios.Count == 1 ? $"{median:0.00}" : $"{median:0.00} [{ratios[0]:0.00} – {ratios[^1]:0.00}]";
-    }
-
-    private static string Errors(List<SuiteRun> runs) => runs.Count == 0
-        ? "–"
-        : $"{runs.Sum(r => r.Result.Missing):N0} / {runs.Sum(r => r.Result.Duplicates):N0} / {runs.Sum(r => r.Result.OutOfOrder):N0}";
-
-    private static string Signals(List<SuiteRun> runs) => runs.Count == 0
-        ? "–"
-        : $"{runs.Sum(r => r.Result.Resets):N0} / {runs.Sum(r => r.Result.Lagged):N0} / {runs.Sum(r => r.Result.UnexpectedCloses):N0}";
-
-    private static string Resumed(List<SuiteRun> runs) => runs.Count == 0
-        ? "–"
-        : $"{runs.Sum(r => r.Result.DroppedComplete):N0} of {runs.Sum(r => r.Result.Dropped):N0}";
 
     internal static double Median(IReadOnlyList<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;

@@ -15,5 +15,8 @@ internal interface IHub : IAsyncDisposable
     /// <summary>The load balancer's process, whose memory is also reported alone; null for a hub without one.</summary>
     int? LoadBalancerProcessId => null;
 
+    /// <summary>How the hub is asked for one stream of several topics.</summary>
+    Load.TopicSetStyle TopicSets => Load.TopicSetStyle.Query;
+
     Task StartAsync(CancellationToken cancellationToken);
 }

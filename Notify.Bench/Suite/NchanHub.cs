@@ -23,6 +23,9 @@ internal sealed class NchanHub(bool durable) : IHub
 
     public Uri TopicsUrl => new($"http://127.0.0.1:{_port}/topics");
 
+    /// <summary>Several channels on one subscriber: <c>nchan_channel_id_split_delimiter ","</c> in Peers/nchan.conf.</summary>
+    public Load.TopicSetStyle TopicSets => Load.TopicSetStyle.CommaPath;
+
     public IReadOnlyList<int> ProcessIds => [.. new[] { _server, _redis }.OfType<ChildProcess>().Select(p => p.ProcessId)];
 
     public async Task StartAsync(CancellationToken cancellationToken)
