@@ -38,7 +38,11 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
     /// The silo whose loss hurts the run most: one that hosts some of its topics' grains (so publishers wait on the fault
     /// and topics must start again elsewhere) and some of its subscribers (so they must resume elsewhere), the most grains first.
     /// </summary>
-    private async Task<int> VictimAsync(TrafficRun run)
+    /// <summary>
+    /// The silo to hurt: one holding both topic grains and subscribers when there is one; otherwise the one with the most
+    /// grains (the gateway's balancing can leave a silo without streams), with how many subscribers it holds.
+    /// </summary>
+    private async Task<(int Silo, int Subscribers)> VictimAsync(TrafficRun run)
     {
         var hosted = await cluster.HostedTopicsAsync(run.Topics);
         var subscribers = new int[NotifyCluster.SiloCount];
@@ -53,7 +57,23 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
 
         var victim = Enumerable.Range(0, NotifyCluster.SiloCount).MaxBy(i => (hosted[i].Count > 0 && subscribers[i] > 0, hosted[i].Count, subscribers[i]));
         output.WriteLine($"victim silo-{victim + 1}: hosts the grains of {hosted[victim].Count} of the {run.Topics.Count} topics and {subscribers[victim]} of their subscribers");
-        return victim;
+        return (victim, subscribers[victim]);
+    }
+
+    /// <summary>
+    /// The victim's subscribers came back through another silo. Asked only when it had some: the gateway's balancing can
+    /// leave the silo that holds the topics' grains without streams, and then only the publishes are the fault's test.
+    /// </summary>
+    private void AssertTheVictimsSubscribersReconnected(TrafficFigures figures, int streamsOnVictim, string because)
+    {
+        if (streamsOnVictim > 0)
+        {
+            Assert.True(figures.Reconnects > 0, because);
+        }
+        else
+        {
+            output.WriteLine("the victim held no streams: its subscribers' reconnects are not part of this run");
+        }
     }
 
     private async Task RestoreAsync(int silo)
@@ -69,9 +89,10 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         var watch = new Stopwatch();
         try
         {
+            var streamsOnVictim = 0;
             var figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "kill", async run =>
             {
-                victim = await VictimAsync(run);
+                (victim, streamsOnVictim) = await VictimAsync(run);
                 await cluster.Silos[victim].KillAsync();
                 watch.Start();
                 output.WriteLine($"SIGKILL silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
@@ -79,7 +100,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
 
             AssertExactlyOnce(figures);
             AssertBoundedWaits(figures);
-            Assert.True(figures.Reconnects > 0, "the killed silo's subscribers reconnected");
+            AssertTheVictimsSubscribersReconnected(figures, streamsOnVictim, "the killed silo's subscribers reconnected");
 
             await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount).Where(i => i != victim)]);
             output.WriteLine($"the gateway routes around silo-{victim + 1} ({watch.Elapsed.TotalSeconds:F1} s after the kill, checked once the run was over)");
@@ -100,16 +121,17 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         var exitTime = TimeSpan.Zero;
         try
         {
+            var streamsOnVictim = 0;
             var figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "term", async run =>
             {
-                victim = await VictimAsync(run);
+                (victim, streamsOnVictim) = await VictimAsync(run);
                 exitTime = await cluster.Silos[victim].TerminateAsync(TimeSpan.FromSeconds(30));
                 output.WriteLine($"SIGTERM silo-{victim + 1}: exited after {exitTime.TotalSeconds:F1} s");
             }, output);
 
             AssertExactlyOnce(figures);
             AssertBoundedWaits(figures);
-            Assert.True(figures.Reconnects > 0, "the stopped silo's subscribers reconnected");
+            AssertTheVictimsSubscribersReconnected(figures, streamsOnVictim, "the stopped silo's subscribers reconnected");
             Assert.True(exitTime < TimeSpan.FromSeconds(25), $"the silo took {exitTime} to exit");
         }
         finally
@@ -127,9 +149,10 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         var victim = -1;
         try
         {
+            var streamsOnVictim = 0;
             var figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "freeze", async run =>
             {
-                victim = await VictimAsync(run);
+                (victim, streamsOnVictim) = await VictimAsync(run);
                 await cluster.Silos[victim].SuspendAsync();
                 output.WriteLine($"SIGSTOP silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
                 await Task.Delay(FreezeDuration); // the fault itself: a long GC pause or a stalled VM
@@ -139,7 +162,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
 
             AssertExactlyOnce(figures);
             AssertBoundedWaits(figures);
-            Assert.True(figures.Reconnects > 0, "the gateway ended the frozen silo's streams and their subscribers resumed elsewhere");
+            AssertTheVictimsSubscribersReconnected(figures, streamsOnVictim, "the gateway ended the frozen silo's streams and their subscribers resumed elsewhere");
         }
         finally
         {
