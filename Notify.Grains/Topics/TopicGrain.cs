@@ -70,7 +70,14 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _place = _activations.TryEnter() ?? throw new TopicCapacityException(Topic);
+        // A silo at its limit refuses the topic in the calls, not here: Orleans logs a failed activation as two errors
+        // with their stack traces, and a limit reached is an answer (503), not an error.
+        _place = _activations.TryEnter();
+        if (_place is null)
+        {
+            return;
+        }
+
         try
         {
             var stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
@@ -101,8 +108,19 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         _reloadNeeded = false;
     }
 
+    /// <summary>An activation refused at the silo's limit answers each call so, then goes: the next call tries again.</summary>
+    private void ThrowIfRefused()
+    {
+        if (_place is null)
+        {
+            DeactivateOnIdle();
+            throw new TopicCapacityException(Topic);
+        }
+    }
+
     public Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
+        ThrowIfRefused();
         ArgumentNullException.ThrowIfNull(request.Data);
         cancellationToken.ThrowIfCancellationRequested(); // its caller has given up: not stored
         var publish = new PendingPublish(request, cancellationToken);
@@ -239,6 +257,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     public async Task<TopicRead> ReadAsync(ResumeFrom from, int maxEvents, long maxBytes, CancellationToken cancellationToken = default)
     {
+        ThrowIfRefused();
         ArgumentNullException.ThrowIfNull(from);
 
         // Before telling a client its position is unknown or of another epoch: is the log ahead of this copy (an
@@ -266,5 +285,9 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
     }
 
-    public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default) => Task.FromResult(_copy.Head);
+    public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfRefused();
+        return Task.FromResult(_copy.Head);
+    }
 }

@@ -11,12 +11,4 @@ public static class ExpectedWarnings
 
     /// <summary>A silo's stream subscription was taken away: the fan-out finds its stream behind and subscribes again.</summary>
     public static bool StreamBroken(CapturedLogs.Entry entry) => entry.Category == "Notify.Api.Subscriptions.TopicFanout";
-
-    /// <summary>
-    /// A topic grain activation refused at the silo's limit: Orleans logs the refused activation as an error
-    /// (a <c>TopicCapacityException</c> thrown from its activation).
-    /// </summary>
-    public static bool TopicActivationRefused(CapturedLogs.Entry entry) =>
-        entry.Category == "Orleans.Grain" && entry.Exception?.GetType().Name == "TopicCapacityException"
-        || entry.Category == "Orleans.Grain" && entry.Message.Contains("TopicCapacityException", StringComparison.Ordinal);
 }

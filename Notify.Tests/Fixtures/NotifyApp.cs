@@ -105,14 +105,18 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
         ThrowOnUnexpectedWarnings();
     }
 
-    private void ThrowOnUnexpectedWarnings()
+    /// <summary>The warnings and errors logged so far that no test declared.</summary>
+    public IReadOnlyList<CapturedLogs.Entry> UnexpectedWarnings()
     {
-        List<CapturedLogs.Entry> unexpected;
         lock (_expectedWarnings)
         {
-            unexpected = [.. Logs.Entries.Where(entry => entry.Level >= LogLevel.Warning && !_expectedWarnings.Any(expected => expected(entry)))];
+            return [.. Logs.Entries.Where(entry => entry.Level >= LogLevel.Warning && !_expectedWarnings.Any(expected => expected(entry)))];
         }
+    }
 
+    private void ThrowOnUnexpectedWarnings()
+    {
+        var unexpected = UnexpectedWarnings();
         if (unexpected.Count > 0)
         {
             throw new InvalidOperationException(
