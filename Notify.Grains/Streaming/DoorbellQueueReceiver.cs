@@ -10,8 +10,10 @@ namespace Notify.Grains.Streaming;
 /// No ring is missed: the ring count a wait compares against was read before the empty read, and a
 /// producer rings only after its enqueue completed. So either the read saw the data, or the ring came
 /// after the count was read and the wait returns at once.
+/// The doorbell only says when to read: when it cannot be reached (its silo just left), the reader reads all the same.
 /// </remarks>
-internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueDoorbellGrain doorbell, TimeSpan readWait) : IQueueAdapterReceiver
+internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueDoorbellGrain doorbell, TimeSpan readWait)
+    : IQueueAdapterReceiver
 {
     private long _seenRings = -1; // no count yet: the first wait returns at once with the current one
 
@@ -24,22 +26,41 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
+        // A read the agent already cancelled is not made: the memory queue's reader ignores the token, and a read that
+        // fails while the silo stops is logged as an error before it is thrown.
         try
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+
             var messages = await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
             if (messages.Count > 0)
             {
                 return messages;
             }
 
-            _seenRings = await doorbell.WaitAsync(_seenRings, readWait, cancellationToken);
-            return await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+            await WaitForRingAsync(cancellationToken);
+            return cancellationToken.IsCancellationRequested ? [] : await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The agent is letting the queue go (a silo joined and took it, or this one stops): a read it cancelled
             // simply read nothing. Thrown, it would be logged as a failed read, an error, on every rebalance.
             return [];
+        }
+    }
+
+    private async Task WaitForRingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _seenRings = await doorbell.WaitAsync(_seenRings, readWait, cancellationToken);
+        }
+        catch (Exception exception) when (exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+        {
+            _seenRings = -1; // the next wait returns at once with the count of wherever the doorbell is now
         }
     }
 

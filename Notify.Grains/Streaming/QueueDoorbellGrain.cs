@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Orleans.Concurrency;
 
 namespace Notify.Grains.Streaming;
@@ -8,7 +9,7 @@ namespace Notify.Grains.Streaming;
 /// restarts the count at zero, which differs from whatever a reader had seen, so the reader just reads.
 /// </remarks>
 [Reentrant]
-internal sealed class QueueDoorbellGrain : Grain, IQueueDoorbellGrain
+internal sealed class QueueDoorbellGrain(IHostApplicationLifetime host) : Grain, IQueueDoorbellGrain
 {
     private long _rings;
     private TaskCompletionSource? _rung;
@@ -23,17 +24,20 @@ internal sealed class QueueDoorbellGrain : Grain, IQueueDoorbellGrain
 
     public async Task<long> WaitAsync(long seenRings, TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (_rings == seenRings && wait > TimeSpan.Zero)
+        // Once the silo is stopping, nobody waits here: Orleans deactivates a grain only when none of its calls is
+        // running, so a reader's wait (often from another silo, which does not stop) would hold this silo's stop.
+        if (_rings == seenRings && wait > TimeSpan.Zero && !host.ApplicationStopping.IsCancellationRequested)
         {
             _rung ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, host.ApplicationStopping);
             try
             {
-                await _rung.Task.WaitAsync(wait, cancellationToken);
+                await _rung.Task.WaitAsync(wait, waitEnds.Token);
             }
             catch (TimeoutException)
             {
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (waitEnds.IsCancellationRequested)
             {
             }
         }

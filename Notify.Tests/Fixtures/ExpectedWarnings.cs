@@ -11,4 +11,14 @@ public static class ExpectedWarnings
 
     /// <summary>A silo's stream subscription was taken away: the fan-out finds its stream behind and subscribes again.</summary>
     public static bool StreamBroken(CapturedLogs.Entry entry) => entry.Category == "Notify.Api.Subscriptions.TopicFanout";
+
+    /// <summary>
+    /// Another silo left the cluster (a rolling restart): calls in flight to it fail (Orleans), stream queues it hosted
+    /// fail a read or lose their unread messages, which the fan-out repairs from the grain.
+    /// </summary>
+    public static bool SiloLeft(CapturedLogs.Entry entry) =>
+        (entry.Category == "Orleans.Runtime.CallbackData" && entry.Message.StartsWith("The target silo became unavailable", StringComparison.Ordinal))
+        || entry.Category.StartsWith("Orleans.Streams.", StringComparison.Ordinal)
+        || entry.Category.StartsWith("Orleans.Providers.MemoryAdapterReceiver", StringComparison.Ordinal)
+        || StreamBroken(entry);
 }

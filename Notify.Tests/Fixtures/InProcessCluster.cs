@@ -23,14 +23,27 @@ public sealed class InProcessCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops both silos, then the store; fails if a silo logged a warning or error no test expected (its stop included).</summary>
     public async Task DisposeAsync()
     {
+        var failures = new List<Exception>();
         foreach (var silo in _silos)
         {
-            await silo.DisposeAsync();
+            try
+            {
+                await silo.DisposeCheckingLogsAsync();
+            }
+            catch (InvalidOperationException unexpectedLogs)
+            {
+                failures.Add(unexpectedLogs); // stop the other silo and the store all the same
+            }
         }
 
         await _store.DisposeAsync();
+        if (failures.Count > 0)
+        {
+            throw new AggregateException(failures);
+        }
     }
 
     /// <summary>A silo configured as the AppHost configures its silos (<see cref="SiloEnvironment"/>), on free ports.</summary>
