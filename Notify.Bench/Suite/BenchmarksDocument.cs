@@ -39,6 +39,7 @@ internal static class BenchmarksDocument
                 "**nchan** is nginx + nchan from `Notify.Bench/Peers/nchan.conf` (2 workers, `nchan_message_buffer_length 1000`, memory storage); " +
                 "**nchan + Redis** is the same with Redis storage (Debian's `redis-server`, `appendonly yes`, `appendfsync always`: a publish is answered once it is on disk, as Notify's cluster answers once its store has it), the durable peer the cluster is compared with. " +
                 "Why the cluster delivers less than one silo on this machine is in [performance.md](performance.md#the-three-silo-cluster-behind-the-gateway). " +
+                "Every run is preceded by an unmeasured warm-up of the same traffic on fewer connections (30 s): a freshly started .NET process spends its first tens of seconds compiling its hot code, five of them at once in the cluster, and the figures are meant to be those of a server that has been up a while. " +
                 "The hubs take turns going first in each round. **The load generator and the server share this machine's cores**: every row reports both sides' CPU, and a hub that needs less CPU leaves more to the generator. " +
                 "Latency is publish → receive, measured by the generator on one clock; subscribers are raw-socket EventSource clients that reconnect with `Last-Event-ID`. " +
                 "Server CPU is measured from just before publishing starts until every acknowledged event has arrived (an idle scenario: over the time its connections are held, before the one check event per topic); " +
