@@ -218,7 +218,10 @@ public static partial class TopicsApi
         byte[] data;
         try
         {
-            (outcome, data) = await PublishBodyReader.ReadAsync(context.Request, maxBytes, context.RequestAborted);
+            // Not cancelled by RequestAborted: Kestrel ends a body read itself when the connection goes, and a read
+            // cancelled by a token can leave its connection's reader "reading" (dotnet/aspnetcore#17840), so the
+            // connection's next read fails and Kestrel logs that the connection "ended abnormally" (a warning).
+            (outcome, data) = await PublishBodyReader.ReadAsync(context.Request, maxBytes, CancellationToken.None);
         }
         catch (BadHttpRequestException badBody)
         {
