@@ -26,8 +26,8 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        // A read the agent already cancelled is not made: the memory queue's reader ignores the token, and a read that
-        // fails while the silo stops is logged as an error before it is thrown.
+        // The queue itself is read without the agent's token: a read takes a moment, and Orleans' memory-queue reader
+        // logs a read its token cancelled (every stop of a silo) as a failed read, an error, before it throws.
         try
         {
             if (cancellationToken.IsCancellationRequested)
@@ -35,14 +35,14 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
                 return [];
             }
 
-            var messages = await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+            var messages = await queue.GetQueueMessagesAsync(maxCount, CancellationToken.None);
             if (messages.Count > 0)
             {
                 return messages;
             }
 
             await WaitForRingAsync(cancellationToken);
-            return cancellationToken.IsCancellationRequested ? [] : await queue.GetQueueMessagesAsync(maxCount, cancellationToken);
+            return cancellationToken.IsCancellationRequested ? [] : await queue.GetQueueMessagesAsync(maxCount, CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
