@@ -16,6 +16,19 @@ public sealed class HostileApp() : NotifyApp(new Dictionary<string, string?>
     ["Kestrel:Limits:RequestHeadersTimeout"] = HeadersTimeout.ToString("c", CultureInfo.InvariantCulture),
 })
 {
+    /// <summary>
+    /// Connections the suite drops abruptly can make Kestrel log that a connection's processing "ended abnormally"
+    /// ("Reading is already in progress", dotnet/aspnetcore#52324, open); seen in 1 of 3 CI runs, not yet tied to one
+    /// test. The suite asserts what every request got and that nothing acknowledged is lost.
+    /// </summary>
+    public override Task InitializeAsync()
+    {
+        ExpectWarnings(entry => entry.Category == "Microsoft.AspNetCore.Server.Kestrel"
+            && entry.Message.StartsWith("Connection processing ended abnormally", StringComparison.Ordinal)
+            && entry.Exception is InvalidOperationException { Message: "Reading is already in progress." });
+        return base.InitializeAsync();
+    }
+
     /// <summary>The HS256 key of this app's tokens (at least 32 bytes).</summary>
     public const string SigningKey = "hostile-input-suite-signing-key-0123456789";
 
