@@ -4,14 +4,17 @@
 # prints the samples by step (tools/cpu-by-step.py). Needs `perf` (Debian: linux-perf) and root or
 # kernel.perf_event_paranoid <= 1.
 #
-#   tools/profile-silo.sh [scenario] [seconds into the run to start recording]     e.g. tools/profile-silo.sh manytopics 22
+#   tools/profile-silo.sh [scenario] [seconds into the run to start recording]     e.g. tools/profile-silo.sh manytopics 52
+#
+# The run starts with Notify.Bench's 30 s warm-up (fewer connections), so the default records from 52 s: about 20 s
+# into the measured window of a scenario that connects its subscribers in a few seconds.
 #
 # The server is stopped by its own process id when the run ends, and on failure or Ctrl+C too.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 scenario=${1:-manytopics}
-record_after=${2:-22}
+record_after=${2:-52}
 work=$(mktemp -d /tmp/notify-profile-XXXXXX)
 server_pid=""
 bench_pid=""
