@@ -38,6 +38,10 @@ public sealed class InProcessCluster : IAsyncLifetime
                 {
                     silo.ExpectWarnings(ExpectedWarnings.PeerJustLeft); // the first silo has just stopped
                 }
+                else
+                {
+                    silo.ExpectWarnings(ExpectedWarnings.ForwardRefusedWhileStopping); // the other still runs and calls it
+                }
 
                 await silo.DisposeCheckingLogsAsync();
             }
