@@ -13,6 +13,7 @@ internal sealed class NchanHub(bool durable) : IHub
 {
     private const string Nginx = "/usr/sbin/nginx";
     private const string RedisServer = "/usr/bin/redis-server";
+    private const string NchanModule = "/usr/lib/nginx/modules/ngx_nchan_module.so"; // loaded by Peers/nchan.conf
     private readonly int _port = FreePort.Next();
     private readonly int _redisPort = FreePort.Next();
     private readonly string _directory = Directory.CreateTempSubdirectory("notify-bench-nchan-").FullName;
@@ -20,6 +21,12 @@ internal sealed class NchanHub(bool durable) : IHub
     private ChildProcess? _redis;
 
     public string Name => durable ? "nchan-redis" : "nchan";
+
+    /// <summary>What this machine lacks to run the peer (durable: with Redis storage), or <c>null</c> when it has it all.</summary>
+    public static string? MissingPrerequisite(bool durable) =>
+        File.Exists(Nginx) && File.Exists(NchanModule) && (!durable || File.Exists(RedisServer))
+            ? null
+            : "nginx, its nchan module or redis-server is not installed: apt-get install nginx-light libnginx-mod-nchan redis-server";
 
     public Uri TopicsUrl => new($"http://127.0.0.1:{_port}/topics");
 
@@ -30,9 +37,9 @@ internal sealed class NchanHub(bool durable) : IHub
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(Nginx) || (durable && !File.Exists(RedisServer)))
+        if (MissingPrerequisite(durable) is { } missing)
         {
-            throw new InvalidOperationException("nginx or redis-server is not installed: apt-get install nginx-light libnginx-mod-nchan redis-server");
+            throw new InvalidOperationException(missing);
         }
 
         if (durable)

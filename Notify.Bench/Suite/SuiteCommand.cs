@@ -32,6 +32,16 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
             return 0;
         }
 
+        // A peer this machine cannot run would fail every one of its runs, an hour into the suite: say so before starting.
+        foreach (var peer in hubs.Where(h => h is "nchan" or "nchan-redis"))
+        {
+            if (NchanHub.MissingPrerequisite(durable: peer == "nchan-redis") is { } missing)
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape($"Cannot run {peer}: {missing}; or leave it out with --hubs.")}[/]");
+                return 1;
+            }
+        }
+
         var results = new List<SuiteRun>();
         var failures = new List<(int Round, string Scenario, string Hub, string Reason)>();
         var skipped = new HashSet<(string Scenario, string Hub, string Reason)>();
