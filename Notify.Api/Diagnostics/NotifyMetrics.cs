@@ -20,6 +20,7 @@ public sealed class NotifyMetrics
     private readonly Counter<long> _resumes;
     private readonly Histogram<double> _deliveryLag;
     private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _pacing;
 
     public NotifyMetrics(IMeterFactory meterFactory)
     {
@@ -36,6 +37,9 @@ public sealed class NotifyMetrics
             "notify.delivery.lag", "s", "From the topic grain accepting an event to a silo writing it to a connection (the oldest event of each write).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _rejected = meter.CreateCounter<long>("notify.requests.rejected", "{request}", "Requests answered with a problem (4xx or 5xx), by reason.");
+        _pacing = meter.CreateHistogram<double>(
+            "notify.publish.paced", "s", "How long the answer to a stored publish was held back because this silo's fan-out of its topic was behind.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
     }
 
     public void Published(bool replayed) => _published.Add(1, new KeyValuePair<string, object?>("notify.publish.replayed", replayed));
@@ -61,6 +65,9 @@ public sealed class NotifyMetrics
     /// <summary>A connection was written events, the oldest of them accepted at <paramref name="publishedAt"/>.</summary>
     public void Written(DateTimeOffset publishedAt) =>
         _deliveryLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - publishedAt).TotalSeconds));
+
+    /// <summary>A publish's answer was held back for <paramref name="delay"/> (<see cref="Topics.PublishPacing"/>).</summary>
+    public void Paced(TimeSpan delay) => _pacing.Record(delay.TotalSeconds);
 
     /// <summary>Marks a <c>503</c> as a limit of this silo rather than an outage, for <see cref="Rejected"/>.</summary>
     public static void MarkLimited(HttpContext context) => context.Items[LimitedItem] = true;

@@ -56,6 +56,15 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         }
     }
 
+    /// <summary>The running fan-out of <paramref name="topic"/> on this silo; null when the topic has no subscriber here.</summary>
+    public TopicFanout? FindFanout(string topic)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(topic, out var entry) && entry.Started.IsCompletedSuccessfully ? entry.Fanout : null;
+        }
+    }
+
     /// <summary>
     /// Opens a subscription to <paramref name="topic"/> that starts at <paramref name="start"/>: attached to the topic's fan-out first, then the replay's first page read, so the
     /// stream it writes has every event published after this call returns. Dispose it to detach.

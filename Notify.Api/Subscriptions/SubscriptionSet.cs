@@ -117,6 +117,48 @@ internal sealed class SubscriptionSet<TSubscription>
         }
     }
 
+    /// <summary>
+    /// Copies up to <paramref name="into"/>'s length of the attached subscriptions, spread evenly over the set, without the
+    /// lock; answers how many. A cheap look at a large set (its typical member) instead of a walk through all of it.
+    /// </summary>
+    public int Sample(Span<TSubscription?> into)
+    {
+        var used = Volatile.Read(ref _used);
+        var items = Volatile.Read(ref _items);
+        used = Math.Min(used, items.Length);
+        if (used <= Math.Max(into.Length * 4, CompactBelowSlots))
+        {
+            // Small: read it all (uncompacted, its few live slots may sit together anywhere in it).
+            return Collect(items, 0, used, into);
+        }
+
+        // Large: the first live slot of each of into.Length equal segments. Above CompactBelowSlots, compaction keeps at
+        // least a quarter of the slots live, so few segments are empty.
+        var count = 0;
+        for (var segment = 0; segment < into.Length; segment++)
+        {
+            var start = (int)((long)used * segment / into.Length);
+            var end = (int)((long)used * (segment + 1) / into.Length);
+            count += Collect(items, start, end, into.Slice(count, 1));
+        }
+
+        return count;
+    }
+
+    private static int Collect(TSubscription?[] items, int start, int end, Span<TSubscription?> into)
+    {
+        var count = 0;
+        for (var i = start; i < end && count < into.Length; i++)
+        {
+            if (Volatile.Read(ref items[i]) is { } subscription)
+            {
+                into[count++] = subscription;
+            }
+        }
+
+        return count;
+    }
+
     // After most subscriptions left, the writer would scan mostly empty slots: pack the live ones into a new array
     // (a writer still scanning the old one finishes there).
     private void Compact()

@@ -41,6 +41,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private readonly CancellationTokenSource _stopping = new();
     private readonly SubscriptionSet<TopicSubscription> _subscriptions = new();
     private TopicCursor _cursor;
+    private object? _passedOn; // the cursor's position, boxed: read whole from any thread
     private EventPosition? _behind; // the head a check saw while the cursor was behind it
     private volatile bool _suspect; // a silo died or a read failed since the last good check: the stream may have lost events
     private Task _processing = Task.CompletedTask;
@@ -84,7 +85,7 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
         await _attachment.AttachAsync(AttachWait, _stopping.Token);
         try
         {
-            _cursor = new TopicCursor(await _reader.ReadHeadAsync(_grain, _stopping.Token));
+            Advance(await _reader.ReadHeadAsync(_grain, _stopping.Token));
         }
         catch
         {
@@ -122,6 +123,40 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
             _checks.Tick(elapsed);
         }
     }
+
+    /// <summary>
+    /// How far behind this silo writes the topic's events to its subscribers: the median, over up to
+    /// <see cref="BacklogSample.Size"/> subscriptions spread over the topic's, of how long the oldest event each has
+    /// queued has been published (<see cref="TopicSubscription.QueuedFor"/>). The median, so that a few slow clients do
+    /// not make the silo look behind; a sample, so that asking costs the same at 10 subscribers or 100,000.
+    /// </summary>
+    internal TimeSpan Backlog()
+    {
+        var sample = new BacklogSample();
+        Span<TopicSubscription?> subscriptions = sample;
+        var count = _subscriptions.Sample(subscriptions);
+        if (count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        Span<long> waits = stackalloc long[count];
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < count; i++)
+        {
+            waits[i] = subscriptions[i]!.QueuedFor(now).Ticks;
+        }
+
+        waits.Sort();
+        return TimeSpan.FromTicks(waits[count / 2]);
+    }
+
+    /// <summary>
+    /// Whether this silo has handed <paramref name="position"/> to its subscriptions already. A position of another
+    /// epoch than the fan-out's counts as handed over: the fan-out cannot tell, and has moved on from it either way.
+    /// </summary>
+    internal bool HasPassedOn(EventPosition position) =>
+        Volatile.Read(ref _passedOn) is not EventPosition passed || passed.Epoch != position.Epoch || passed.Sequence >= position.Sequence;
 
     /// <summary>Queues a heartbeat on every subscription that has written nothing for the interval.</summary>
     internal void HeartbeatIdle(long now, long intervalMs) =>
@@ -259,18 +294,33 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
                 Dispatch(topicEvent);
             }
 
-            _cursor = new TopicCursor(page.End);
+            Advance(page.End);
         }
     }
 
     private int Dispatch(TopicEvent topicEvent)
     {
         _checks.EventArrived();
-        _cursor = new TopicCursor(topicEvent.Position);
+        Advance(topicEvent.Position);
         var delivered = DispatchToAll(SseFrame.ForEvent(topicEvent));
         _metrics.Delivered(delivered);
         return delivered;
     }
 
+    /// <summary>Moves the cursor, and what <see cref="HasPassedOn"/> reads from other threads.</summary>
+    private void Advance(EventPosition position)
+    {
+        _cursor = new TopicCursor(position);
+        Volatile.Write(ref _passedOn, position);
+    }
+
     private int DispatchToAll(SseFrame frame) => _subscriptions.Enqueue(frame);
+
+    /// <summary>Room for the subscriptions <see cref="Backlog"/> looks at, on the stack.</summary>
+    [System.Runtime.CompilerServices.InlineArray(Size)]
+    private struct BacklogSample
+    {
+        public const int Size = 15;
+        private TopicSubscription? _first;
+    }
 }

@@ -24,7 +24,25 @@ public sealed partial class TopicSubscription
     /// <summary>Sends what was written; true when the client has gone, or was dropped for not reading.</summary>
     private async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
     {
-        var outcome = await _writer.FlushAsync(cancellationToken);
+        var flush = _writer.FlushAsync(cancellationToken);
+        FlushOutcome outcome;
+        if (flush.IsCompleted)
+        {
+            outcome = flush.Result;
+        }
+        else
+        {
+            _sending = true;
+            try
+            {
+                outcome = await flush;
+            }
+            finally
+            {
+                _sending = false;
+            }
+        }
+
         if (outcome == FlushOutcome.Stuck)
         {
             DropStuckConnection();

@@ -40,6 +40,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     private readonly Channel<SseFrame> _queue;
     private long _lastWriteTicks = Environment.TickCount64;
     private volatile bool _lagged;
+    private volatile bool _sending; // a flush did not complete at once: the client (or its connection's other lanes) is what it waits on
     private TopicCursor _cursor;
     private TopicRead? _first;
     private IDisposable? _attachment;
@@ -66,6 +67,9 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     /// <summary>The position of the last event written to the client.</summary>
     public EventPosition Cursor => _cursor.Position;
 
+    /// <summary>How many frames wait in the queue for the writer.</summary>
+    internal int Queued => _queue.Reader.Count;
+
     /// <summary>Whether the client fell too far behind (its queue overflowed, or it stopped reading): the stream is ending.</summary>
     public bool Lagged => _lagged;
 
@@ -80,6 +84,16 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
             _queue.Writer.TryComplete();
         }
     }
+
+    /// <summary>
+    /// How long the oldest event waiting in this subscription's queue has been published: how far this silo's writing is
+    /// behind for this client. Zero when nothing waits, and while a send to the client is pending: a client that reads
+    /// slowly is its own lag (it ends lagged), not the silo's.
+    /// </summary>
+    internal TimeSpan QueuedFor(DateTimeOffset now) =>
+        !_sending && _queue.Reader.TryPeek(out var oldest) && oldest.PublishedAt is { } publishedAt && now > publishedAt
+            ? now - publishedAt
+            : TimeSpan.Zero;
 
     /// <summary>Queues a heartbeat when nothing was written for <paramref name="interval"/> milliseconds.</summary>
     internal void HeartbeatIfIdle(long nowTicks, long interval)

@@ -19,4 +19,17 @@ public sealed class PublishOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Publishing is paced above this: while this silo writes the topic's events to its subscribers more than this long
+    /// after they were published, the answer to a publish (its event already stored) is held back until the silo has
+    /// caught up, so publishers slow to the rate subscribers are served instead of latency growing while queues fill.
+    /// Zero turns pacing off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan PaceAbove { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest a publish's answer is held back by pacing (<see cref="PaceAbove"/>); then it is answered anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan MaxPacingDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

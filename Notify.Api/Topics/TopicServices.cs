@@ -12,6 +12,7 @@ public sealed record TopicServices(
     SubscriptionRegistry Subscriptions,
     TopicReader Reader,
     IOptions<PublishOptions> PublishOptions,
+    PublishPacing Pacing,
     IOptions<UnavailableOptions> UnavailableOptions,
     NotifyMetrics Metrics,
     TopicAccess Access,

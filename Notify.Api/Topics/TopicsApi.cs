@@ -53,6 +53,7 @@ public static partial class TopicsApi
         }
 
         PublishResult result;
+        var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(services.PublishOptions.Value.Timeout);
         try
@@ -75,6 +76,11 @@ public static partial class TopicsApi
         if (result.Replayed)
         {
             context.Response.Headers[ReplayedHeader] = "true";
+        }
+        else
+        {
+            // Stored: when this silo's subscribers are behind, the answer waits (bounded) so the publisher slows to them.
+            await services.Pacing.WaitAsync(topic, result.Position, sentAt, context.RequestAborted);
         }
 
         return TypedResults.Json(

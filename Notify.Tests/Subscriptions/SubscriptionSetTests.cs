@@ -34,6 +34,28 @@ public sealed class SubscriptionSetTests
     }
 
     [Fact]
+    public void ASample_IsSpreadOverTheWholeSet_AndHoldsOnlyAttachedSubscriptions()
+    {
+        var set = new SubscriptionSet<Queue>();
+        var queues = Enumerable.Range(0, 1_000).Select(_ => new Queue()).ToList();
+        queues.ForEach(set.Add);
+        var sample = new Queue?[15];
+
+        Assert.Equal(15, set.Sample(sample));
+        var slots = sample.Select(q => queues.IndexOf(q!)).ToList();
+        Assert.Equal(slots.Order(), slots);
+        Assert.Equal(15, slots.Distinct().Count());
+        Assert.True(slots[^1] >= 900, $"the sample ends at slot {slots[^1]} of 1,000"); // not only the first few
+
+        // Detached ones are skipped; a set smaller than the sample is sampled whole.
+        queues.Skip(3).ToList().ForEach(set.Remove);
+        Array.Clear(sample);
+        Assert.Equal(3, set.Sample(sample));
+        Assert.Equal(queues.Take(3), sample.Take(3));
+        Assert.Equal(0, new SubscriptionSet<Queue>().Sample(sample));
+    }
+
+    [Fact]
     public async Task WhileFramesAreWritten_ASubscriptionAttachedThroughout_GetsEveryOne_WhateverOthersDo()
     {
         var set = new SubscriptionSet<Queue>();

@@ -50,6 +50,9 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
     private static SseFrame Frame(EventPosition position, int size) =>
         SseFrame.ForEvent(new TopicEvent(position, null, Encoding.UTF8.GetBytes(new string('x', size)), DateTimeOffset.UnixEpoch));
 
+    private static SseFrame FrameAt(EventPosition position, int size, DateTimeOffset publishedAt) =>
+        SseFrame.ForEvent(new TopicEvent(position, null, Encoding.UTF8.GetBytes(new string('x', size)), publishedAt));
+
     private static async Task<string> ReadTextAsync(PipeReader reader, string until)
     {
         var text = new StringBuilder();
@@ -198,6 +201,36 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
             text,
             StringComparison.Ordinal);
         Assert.Equal([$"id: {head}", $"id: {first}"], Ids(text));
+    }
+
+    [Fact]
+    public async Task QueuedFor_IsTheAgeOfTheOldestQueuedEvent_AndZero_WhenNothingWaits_OrWhileTheClientIsNotReading()
+    {
+        var (topic, grain, positions) = await PublishAsync("queued-for", 1);
+        var head = positions[0];
+        var now = DateTimeOffset.UtcNow;
+        using var subscription = await OpenAsync(topic, grain, lastEventId: null);
+        Assert.Equal(TimeSpan.Zero, subscription.QueuedFor(now));
+
+        // Not running yet: what the fan-out hands over waits in the queue, as it does while the silo has no core to write it.
+        subscription.Enqueue(FrameAt(head.Next, 10, now - TimeSpan.FromSeconds(3)));
+        subscription.Enqueue(FrameAt(head.Next.Next, 10, now - TimeSpan.FromSeconds(1)));
+        Assert.Equal(TimeSpan.FromSeconds(3), subscription.QueuedFor(now));
+
+        // Running against a client that reads nothing once 1 KiB is unread: the first big event fills its window and the
+        // writer waits on the client; what queues meanwhile is the client's lag, not the silo's.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
+        using var stop = new CancellationTokenSource();
+        subscription.Enqueue(FrameAt(head.Next.Next.Next, 4096, now));
+        var running = subscription.RunAsync(new SubscriberConnection(pipe.Writer, pipe.Writer.CancelPendingFlush), stop.Token);
+        var stuck = await pipe.Reader.ReadAsync();
+        Assert.True(stuck.Buffer.Length > 4096);
+        subscription.Enqueue(FrameAt(head.Next.Next.Next.Next, 10, now - TimeSpan.FromSeconds(2)));
+        await Eventually.TrueAsync(() => subscription.QueuedFor(DateTimeOffset.UtcNow) == TimeSpan.Zero, "the subscription waits on its client");
+
+        pipe.Reader.AdvanceTo(stuck.Buffer.End);
+        await stop.CancelAsync();
+        await running.WaitAsync(TestTimeouts.Event);
     }
 
     /// <summary>The real grain, with its reads counted.</summary>
