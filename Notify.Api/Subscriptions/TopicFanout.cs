@@ -28,6 +28,7 @@ namespace Notify.Api.Subscriptions;
 /// </remarks>
 public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisposable
 {
+    private const int BacklogReuseMs = 2;
     private static readonly TimeSpan AttachWait = TimeSpan.FromSeconds(1);
 
     private readonly ITopicGrain _grain;
@@ -41,6 +42,8 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     private readonly CancellationTokenSource _stopping = new();
     private readonly SubscriptionSet<TopicSubscription> _subscriptions = new();
     private TopicCursor _cursor;
+    private long _backlogTicks;
+    private long _backlogMeasuredAt = long.MinValue / 2;
     private object? _passedOn; // the cursor's position, boxed: read whole from any thread
     private EventPosition? _behind; // the head a check saw while the cursor was behind it
     private volatile bool _suspect; // a silo died or a read failed since the last good check: the stream may have lost events
@@ -131,6 +134,21 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     /// not make the silo look behind; a sample, so that asking costs the same at 10 subscribers or 100,000.
     /// </summary>
     internal TimeSpan Backlog()
+    {
+        // Measured at most once per BacklogReuseMs: at thousands of publishes per second, one sample serves many.
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _backlogMeasuredAt) < BacklogReuseMs)
+        {
+            return TimeSpan.FromTicks(Volatile.Read(ref _backlogTicks));
+        }
+
+        var backlog = MeasureBacklog();
+        Volatile.Write(ref _backlogTicks, backlog.Ticks);
+        Volatile.Write(ref _backlogMeasuredAt, now);
+        return backlog;
+    }
+
+    private TimeSpan MeasureBacklog()
     {
         var sample = new BacklogSample();
         Span<TopicSubscription?> subscriptions = sample;
