@@ -54,6 +54,34 @@ public sealed class BenchmarksDocumentTests
     }
 
     [Fact]
+    public void AHubOfSeveralProcesses_HasItsCpuByProcess_AndTheMachinesFiguresHaveNoRatio()
+    {
+        var runs = new[]
+        {
+            SampleRuns.Run(SampleRuns.Result("fanout", "cluster") with
+            {
+                ServerCpuPercentByProcess = new Dictionary<string, double> { ["garnet"] = 30.4, ["silo-1"] = 45, ["gateway"] = 60 },
+                HostBusyPercent = 95,
+                HostStealPercent = 2.5,
+            }),
+            SampleRuns.Run(SampleRuns.Result("fanout", "cluster") with
+            {
+                ServerCpuPercentByProcess = new Dictionary<string, double> { ["garnet"] = 40, ["silo-1"] = 55, ["gateway"] = 70 },
+                HostBusyPercent = 97,
+                HostStealPercent = 4.5,
+            }, round: 2),
+            SampleRuns.Run(SampleRuns.Result("fanout", "notify") with { HostBusyPercent = 90, HostStealPercent = 1.5 }),
+            SampleRuns.Run(SampleRuns.Result("fanout", "nchan") with { HostBusyPercent = 80, HostStealPercent = 0.5 }),
+        };
+
+        var document = Render(runs, [Scenarios.Fanout]);
+
+        Assert.Contains("Server CPU by process, % of one core (median over rounds): Notify cluster (3 silos + gateway + store): garnet 35, silo-1 50, gateway 65.", document, StringComparison.Ordinal);
+        Assert.Contains("| Machine busy % (of its CPU time) | 90 | 96 [95 – 97] | 80 | – | – |", document, StringComparison.Ordinal);
+        Assert.Contains("| Stolen by the hypervisor % (of the machine's CPU time) | 1.5 | 3.5 [2.5 – 4.5] | 0.5 | – | – |", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnIdleScenario_ShowsConnectTimeAndFirstSecondsCpu_ButNoLatencyPublishingNorCpuPerEvent()
     {
         var quiet = SampleRuns.Result("quiettopics", "notify") with

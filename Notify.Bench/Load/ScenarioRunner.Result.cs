@@ -51,14 +51,25 @@ internal sealed partial class ScenarioRunner
             MeasuredDeliveries = window.Deliveries,
             ServerCpuSeconds = window.ServerCpuSeconds is { } cpuSeconds ? Math.Round(cpuSeconds, 2) : null, // /proc counts 10 ms ticks
             ServerCpuPercent = window.ServerCpuSeconds is { } cpu && window.ServerSeconds is { } over ? Math.Round(cpu / Math.Max(over, 1e-9) * 100, 1) : null,
+            ServerCpuPercentByProcess = CpuByProcess(window),
             ServerCpuTimeline = window.ServerCpuTimeline,
             BenchCpuPercent = Math.Round(window.BenchCpuPercent, 1),
+            HostBusyPercent = window.HostBusyPercent,
+            HostStealPercent = window.HostStealPercent,
             ServerMemoryBeforeBytes = run.Memory.Before?.ResidentBytes,
             ServerMemoryConnectedBytes = run.Memory.Connected?.ResidentBytes,
             ServerMemoryPerConnectionBytes = PerConnection(run.Memory.Before, run.Memory.Connected, run.Connected),
             LoadBalancerMemoryPerConnectionBytes = PerConnection(run.Memory.LoadBalancerBefore, run.Memory.LoadBalancerConnected, run.Connected),
         };
     }
+
+    private Dictionary<string, double>? CpuByProcess(MeasuredWindow window) =>
+        server.Processes.Count > 1 && window.Start.Server is { } start && window.End.Server is { } end
+            ? server.Processes
+                .Zip(end.CpuPercentByProcessSince(start), (process, cpu) => (process.Name, Cpu: cpu))
+                .GroupBy(p => p.Name, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Math.Round(g.Sum(p => p.Cpu), 1), StringComparer.Ordinal)
+            : null;
 
     private static long? PerConnection(ProcessSample? before, ProcessSample? after, int connected) =>
         before is { } b && after is { } a && connected > 0 ? (a.ResidentBytes - b.ResidentBytes) / connected : null;

@@ -64,12 +64,13 @@ internal sealed partial class ScenarioRunner
         Stopwatch.GetTimestamp(),
         server.IsEmpty ? null : server.Sample(),
         Process.GetCurrentProcess().TotalProcessorTime,
+        HostCpu.Read(),
         publisher.Acknowledged,
         metrics.Deliveries);
 }
 
 /// <summary>One end of the measured window.</summary>
-internal sealed record WindowEnd(long Timestamp, ProcessSample? Server, TimeSpan BenchCpu, long Acknowledged, long Deliveries);
+internal sealed record WindowEnd(long Timestamp, ProcessSample? Server, TimeSpan BenchCpu, HostCpu? Host, long Acknowledged, long Deliveries);
 
 /// <summary>What the measured window works with: the run's connected subscribers, its topics, publisher and metrics.</summary>
 internal sealed record RunParts(
@@ -97,6 +98,12 @@ internal sealed record MeasuredWindow(
 
     public double BenchCpuPercent =>
         (End.BenchCpu - Start.BenchCpu).TotalSeconds / Math.Max((End.Timestamp - Start.Timestamp) / (double)Stopwatch.Frequency, 1e-9) * 100;
+
+    /// <summary>The share of the machine's CPU time the hypervisor took within the window, in percent; null without <c>/proc/stat</c>.</summary>
+    public double? HostStealPercent => End.Host is { } end && Start.Host is { } start ? end.StealPercentSince(start) : null;
+
+    /// <summary>The share of the machine's CPU time that was busy within the window (every process, the generator's too), in percent.</summary>
+    public double? HostBusyPercent => End.Host is { } end && Start.Host is { } start ? end.BusyPercentSince(start) : null;
 
     /// <summary>Events acknowledged within the window: not the priming events before it, nor an idle run's check events after it.</summary>
     public long Published => End.Acknowledged - Start.Acknowledged;

@@ -23,7 +23,7 @@ internal sealed partial class ScenarioRunner(
         {
             var warmup = Scenarios.WarmupFor(scenario);
             progress.Report($"warming up for {warmup.Duration.TotalSeconds:0} s");
-            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler([]), progress, topicSets: topicSets).RunAsync(cancellationToken);
+            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler(Array.Empty<ServerProcess>()), progress, topicSets: topicSets).RunAsync(cancellationToken);
             GC.Collect(); // the warm-up's garbage is not collected during the measured run
         }
 

@@ -2,38 +2,53 @@ using System.Globalization;
 
 namespace Notify.Bench.Measure;
 
+/// <summary>One process of a server, named as the results show it (silo-1, gateway, garnet, nginx).</summary>
+internal readonly record struct ServerProcess(int Id, string Name);
+
 /// <summary>
-/// CPU time and resident memory of a server's processes, read from <c>/proc</c>: the given process ids
-/// and all their descendants (nginx's workers, for instance).
+/// CPU time and resident memory of a server's processes, read from <c>/proc</c>: the given processes and all their
+/// descendants (nginx's workers, for instance), in total and per given process (its descendants counted with it).
 /// </summary>
-internal sealed class ProcessSampler(IReadOnlyList<int> processIds)
+internal sealed class ProcessSampler(IReadOnlyList<ServerProcess> processes)
 {
     // /proc/<pid>/stat counts CPU time in clock ticks; USER_HZ is 100 on Linux.
     private const double TicksPerSecond = 100;
 
-    public IReadOnlyList<int> ProcessIds => processIds;
+    /// <summary>A sampler of processes known only by their ids, each named by it.</summary>
+    public ProcessSampler(IReadOnlyList<int> processIds)
+        : this([.. processIds.Select(id => new ServerProcess(id, id.ToString(CultureInfo.InvariantCulture)))])
+    {
+    }
 
-    public bool IsEmpty => processIds.Count == 0;
+    public IReadOnlyList<ServerProcess> Processes => processes;
+
+    public bool IsEmpty => processes.Count == 0;
 
     public ProcessSample Sample()
     {
         var family = Family();
-        long ticks = 0;
+        var ticks = new long[processes.Count];
         long rss = 0;
-        foreach (var pid in family)
+        foreach (var (pid, process) in family)
         {
             if (TryReadStat(pid, out _, out var cpu))
             {
-                ticks += cpu;
+                ticks[process] += cpu;
             }
 
             rss += ReadResidentBytes(pid);
         }
 
-        return new ProcessSample(DateTime.UtcNow, TimeSpan.FromSeconds(ticks / TicksPerSecond), rss, family.Count);
+        return new ProcessSample(
+            DateTime.UtcNow,
+            TimeSpan.FromSeconds(ticks.Sum() / TicksPerSecond),
+            rss,
+            family.Count,
+            [.. ticks.Select(t => TimeSpan.FromSeconds(t / TicksPerSecond))]);
     }
 
-    private List<int> Family()
+    /// <summary>Every live process of the server, with the index of the given process it is (or descends from).</summary>
+    private Dictionary<int, int> Family()
     {
         var parents = new Dictionary<int, int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -45,15 +60,23 @@ internal sealed class ProcessSampler(IReadOnlyList<int> processIds)
             }
         }
 
-        var family = processIds.Where(parents.ContainsKey).ToList();
+        var family = new Dictionary<int, int>();
+        for (var i = 0; i < processes.Count; i++)
+        {
+            if (parents.ContainsKey(processes[i].Id))
+            {
+                family.TryAdd(processes[i].Id, i);
+            }
+        }
+
         for (var added = true; added;)
         {
             added = false;
             foreach (var (pid, parent) in parents)
             {
-                if (family.Contains(parent) && !family.Contains(pid))
+                if (!family.ContainsKey(pid) && family.TryGetValue(parent, out var process))
                 {
-                    family.Add(pid);
+                    family.Add(pid, process);
                     added = true;
                 }
             }
@@ -115,10 +138,20 @@ internal sealed class ProcessSampler(IReadOnlyList<int> processIds)
     }
 }
 
-/// <summary>One reading of a server's processes.</summary>
-internal readonly record struct ProcessSample(DateTime At, TimeSpan Cpu, long ResidentBytes, int Processes)
+/// <summary>
+/// One reading of a server's processes: their CPU time in total and per <see cref="ProcessSampler.Processes"/> entry
+/// (<paramref name="CpuByProcess"/>, in the same order), their memory, and how many processes were read.
+/// </summary>
+internal readonly record struct ProcessSample(DateTime At, TimeSpan Cpu, long ResidentBytes, int Processes, IReadOnlyList<TimeSpan> CpuByProcess)
 {
     /// <summary>CPU used since <paramref name="earlier"/>, in percent of one core.</summary>
     public double CpuPercentSince(ProcessSample earlier) =>
         (Cpu - earlier.Cpu).TotalSeconds / Math.Max((At - earlier.At).TotalSeconds, 1e-9) * 100;
+
+    /// <summary>CPU each process (with its descendants) used since <paramref name="earlier"/>, in percent of one core.</summary>
+    public IEnumerable<double> CpuPercentByProcessSince(ProcessSample earlier)
+    {
+        var seconds = Math.Max((At - earlier.At).TotalSeconds, 1e-9);
+        return CpuByProcess.Zip(earlier.CpuByProcess, (now, then) => (now - then).TotalSeconds / seconds * 100);
+    }
 }

@@ -40,6 +40,11 @@ internal static class ResultRows
         }
 
         yield return ("Server CPU (% of one core)", r.ServerCpuPercent is { } cpu ? $"{cpu:0.0} over {r.MeasuredSeconds:0.0} s from {r.MeasuredFromSeconds:0.0} s after connecting" : "not measured");
+        if (r.ServerCpuPercentByProcess is { Count: > 0 } byProcess)
+        {
+            yield return ("… by process (% of one core)", string.Join(", ", byProcess.Select(p => $"{p.Key} {p.Value:0.0}")));
+        }
+
         if (r.ServerCpuInFirst(10) is { } firstSeconds)
         {
             yield return ("Server CPU in the first 10 s connected (% of one core)", $"{firstSeconds:0.0}");
@@ -51,6 +56,11 @@ internal static class ResultRows
         }
 
         yield return ("Bench CPU (% of one core)", $"{r.BenchCpuPercent:0.0}");
+        if (r.HostBusyPercent is { } busy && r.HostStealPercent is { } steal)
+        {
+            yield return ("Machine busy / stolen by the hypervisor (% of its CPU time)", $"{busy:0.0} / {steal:0.0}");
+        }
+
         if (r.ServerMemoryConnectedBytes is { } memory)
         {
             yield return ("Server memory (PSS) before / connected", $"{Mib(r.ServerMemoryBeforeBytes ?? 0)} / {Mib(memory)} MiB");

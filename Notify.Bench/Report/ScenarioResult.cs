@@ -70,9 +70,22 @@ internal sealed record ScenarioResult
 
     public double? ServerCpuPercent { get; init; }
 
+    /// <summary>
+    /// For a server of several processes (a cluster's silos, gateway and store; nginx and Redis): each one's share of
+    /// <see cref="ServerCpuPercent"/> (with its descendants), in percent of one core, by the name the hub gave it.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? ServerCpuPercentByProcess { get; init; }
+
     /// <summary>An idle run's server CPU (% of one core) in each second from when every subscriber had connected until its window ended.</summary>
     public IReadOnlyList<double> ServerCpuTimeline { get; init; } = [];
     public required double BenchCpuPercent { get; init; }
+
+    /// <summary>The share of the machine's CPU time that was busy over the measured window (every process), in percent.</summary>
+    public double? HostBusyPercent { get; init; }
+
+    /// <summary>The share of the machine's CPU time the hypervisor took over the measured window, in percent: CPU the run did not get.</summary>
+    public double? HostStealPercent { get; init; }
+
     public long? ServerMemoryBeforeBytes { get; init; }
     public long? ServerMemoryConnectedBytes { get; init; }
     public long? ServerMemoryPerConnectionBytes { get; init; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Notify.Bench.Measure;
 
 namespace Notify.Bench.Suite;
 
@@ -24,7 +25,7 @@ internal sealed class ClusterHub : IHub
 
     public Uri TopicsUrl => new($"http://127.0.0.1:{_gatewayPort}/topics");
 
-    public IReadOnlyList<int> ProcessIds => [.. _processes.Select(p => p.ProcessId)];
+    public IReadOnlyList<ServerProcess> Processes => [.. _processes.Select(p => new ServerProcess(p.ProcessId, p.Name))];
 
     public int? LoadBalancerProcessId => _processes.FirstOrDefault(p => p.Name == "gateway")?.ProcessId;
 

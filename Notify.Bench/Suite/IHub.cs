@@ -9,8 +9,8 @@ internal interface IHub : IAsyncDisposable
     /// <summary>Where topics live: <c>POST</c>/<c>GET</c> <c>{TopicsUrl}/{topic}</c>.</summary>
     Uri TopicsUrl { get; }
 
-    /// <summary>The processes whose CPU and memory are the hub's (their children included).</summary>
-    IReadOnlyList<int> ProcessIds { get; }
+    /// <summary>The processes whose CPU and memory are the hub's (their children included), named for the results.</summary>
+    IReadOnlyList<Measure.ServerProcess> Processes { get; }
 
     /// <summary>The load balancer's process, whose memory is also reported alone; null for a hub without one.</summary>
     int? LoadBalancerProcessId => null;

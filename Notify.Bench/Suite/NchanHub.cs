@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Notify.Bench.Measure;
 
 namespace Notify.Bench.Suite;
 
@@ -33,7 +34,7 @@ internal sealed class NchanHub(bool durable) : IHub
     /// <summary>Several channels on one subscriber: <c>nchan_channel_id_split_delimiter ","</c> in Peers/nchan.conf.</summary>
     public Load.TopicSetStyle TopicSets => Load.TopicSetStyle.CommaPath;
 
-    public IReadOnlyList<int> ProcessIds => [.. new[] { _server, _redis }.OfType<ChildProcess>().Select(p => p.ProcessId)];
+    public IReadOnlyList<ServerProcess> Processes => [.. new[] { _server, _redis }.OfType<ChildProcess>().Select(p => new ServerProcess(p.ProcessId, p.Name))];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

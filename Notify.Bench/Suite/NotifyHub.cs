@@ -1,4 +1,5 @@
 using System.Globalization;
+using Notify.Bench.Measure;
 
 namespace Notify.Bench.Suite;
 
@@ -12,7 +13,7 @@ internal sealed class NotifyHub : IHub
 
     public Uri TopicsUrl => new($"http://127.0.0.1:{_port}/topics");
 
-    public IReadOnlyList<int> ProcessIds => _server is { } server ? [server.ProcessId] : [];
+    public IReadOnlyList<ServerProcess> Processes => _server is { } server ? [new ServerProcess(server.ProcessId, "notify")] : [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

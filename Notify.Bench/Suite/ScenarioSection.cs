@@ -28,7 +28,9 @@ internal static class ScenarioSection
         Busy,
     }
 
-    private sealed record Measure(string Name, Func<ScenarioResult, double?> Value, string Format, bool HigherIsBetter, ShownFor Shown = ShownFor.All);
+    /// <param name="OfTheMachine">A figure of the whole machine during the run, not of the hub: no ratio between hubs.</param>
+    private sealed record Measure(
+        string Name, Func<ScenarioResult, double?> Value, string Format, bool HigherIsBetter, ShownFor Shown = ShownFor.All, bool OfTheMachine = false);
 
     private static readonly Measure[] Measures =
     [
@@ -48,6 +50,8 @@ internal static class ScenarioSection
         new("Server CPU-s per 1,000 events", CpuCost.PerThousandEvents, "0.000", false, ShownFor.Busy),
         new("Server CPU-s per 1,000,000 deliveries", CpuCost.PerMillionDeliveries, "0.00", false, ShownFor.Busy),
         new("Bench CPU % (of one core)", r => r.BenchCpuPercent, "0", false),
+        new("Machine busy % (of its CPU time)", r => r.HostBusyPercent, "0", false, OfTheMachine: true),
+        new("Stolen by the hypervisor % (of the machine's CPU time)", r => r.HostStealPercent, "0.0", false, OfTheMachine: true),
         new("Server memory per connection KiB", r => r.ServerMemoryPerConnectionBytes / 1024.0, "0.0", false),
         new("… of it the load balancer's KiB", r => r.LoadBalancerMemoryPerConnectionBytes / 1024.0, "0.0", false),
     ];
@@ -81,11 +85,12 @@ internal static class ScenarioSection
             }
 
             var cells = hubs.Select(h => Cell(Of(ofScenario, h), measure))
-                .Concat(HubColumns.Ratios(hubs).Select(pair => Ratio(Of(ofScenario, pair.Hub), Of(ofScenario, pair.Peer), measure)));
+                .Concat(HubColumns.Ratios(hubs).Select(pair => measure.OfTheMachine ? "–" : Ratio(Of(ofScenario, pair.Hub), Of(ofScenario, pair.Peer), measure)));
             md.AppendLine(Invariant, $"| {measure.Name} | {string.Join(" | ", cells)} |");
         }
 
         RenderCounts(md, scenario, ofScenario, hubs);
+        RenderCpuByProcess(md, ofScenario, hubs);
         foreach (var (_, hub, reason) in skipped.Where(s => s.Scenario == scenario.Name))
         {
             md.AppendLine().AppendLine(Invariant, $"{HubColumns.Titles[hub]}: {reason}.");
@@ -106,6 +111,21 @@ internal static class ScenarioSection
         if (scenario.DropFraction > 0)
         {
             md.AppendLine(Invariant, $"| Resumed subscribers complete (all rounds) | {string.Join(" | ", hubs.Select(h => Resumed(Of(ofScenario, h))))} |{blank}");
+        }
+    }
+
+    /// <summary>For hubs of several processes: where their CPU went, each process's median over rounds.</summary>
+    private static void RenderCpuByProcess(StringBuilder md, List<SuiteRun> ofScenario, IReadOnlyList<string> hubs)
+    {
+        var splits = hubs
+            .Select(hub => (Hub: hub, Runs: Of(ofScenario, hub).Select(r => r.Result.ServerCpuPercentByProcess).OfType<IReadOnlyDictionary<string, double>>().ToList()))
+            .Where(h => h.Runs.Count > 0)
+            .Select(h => $"{HubColumns.Titles[h.Hub]}: " + string.Join(", ", h.Runs.SelectMany(r => r.Keys).Distinct().Select(process =>
+                $"{process} {BenchmarksDocument.Median([.. h.Runs.Where(r => r.ContainsKey(process)).Select(r => r[process]).Order()]).ToString("0", Invariant)}")))
+            .ToList();
+        if (splits.Count > 0)
+        {
+            md.AppendLine().AppendLine(Invariant, $"Server CPU by process, % of one core (median over rounds): {string.Join("; ", splits)}.");
         }
     }
 

@@ -90,7 +90,7 @@ internal sealed class SuiteCommand : AsyncCommand<SuiteSettings>
         await hub.StartAsync(cancellationToken);
         var progress = new ConsoleProgress(label);
         var loadBalancer = hub.LoadBalancerProcessId is { } id ? new ProcessSampler([id]) : null;
-        var result = await new ScenarioRunner(scenario, hub.TopicsUrl, hub.Name, new ProcessSampler(hub.ProcessIds), progress, loadBalancer, hub.TopicSets)
+        var result = await new ScenarioRunner(scenario, hub.TopicsUrl, hub.Name, new ProcessSampler(hub.Processes), progress, loadBalancer, hub.TopicSets)
             .RunAsync(cancellationToken) with { Round = round };
         progress.Done();
         ResultFiles.Write(result, settings.Results);
