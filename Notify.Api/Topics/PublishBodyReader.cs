@@ -28,26 +28,61 @@ public static class PublishBodyReader
             return (Outcome.TooLarge, []);
         }
 
+        // Every read is consumed, never only examined: Kestrel cannot put its connection's input back to "not reading"
+        // when a body read ends in an error (the client's FIN before Content-Length) after a read that consumed less
+        // than it examined, and the connection's next read then fails and is logged as ending abnormally.
         var reader = request.BodyReader;
-        while (true)
+        byte[]? received = null;
+        var length = 0;
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (buffer.Length > maxBytes)
+            while (true)
             {
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                return (Outcome.TooLarge, []);
-            }
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                if (length + buffer.Length > maxBytes)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return (Outcome.TooLarge, []);
+                }
 
-            if (result.IsCompleted)
-            {
-                var data = buffer.ToArray();
+                if (result.IsCompleted && length == 0)
+                {
+                    // The whole body in one read, the usual case: one copy.
+                    var whole = buffer.ToArray();
+                    reader.AdvanceTo(buffer.End);
+                    return Utf8.IsValid(whole) ? (Outcome.Ok, whole) : (Outcome.NotUtf8, []);
+                }
+
+                var needed = length + (int)buffer.Length;
+                if (received is null || received.Length < needed)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, (int)Math.Min(request.ContentLength ?? 0, maxBytes)));
+                    received?.AsSpan(0, length).CopyTo(larger);
+                    if (received is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(received);
+                    }
+
+                    received = larger;
+                }
+
+                buffer.CopyTo(received.AsSpan(length));
+                length = needed;
                 reader.AdvanceTo(buffer.End);
-                return Utf8.IsValid(data) ? (Outcome.Ok, data) : (Outcome.NotUtf8, []);
+                if (result.IsCompleted)
+                {
+                    var data = received.AsSpan(0, length);
+                    return Utf8.IsValid(data) ? (Outcome.Ok, data.ToArray()) : (Outcome.NotUtf8, []);
+                }
             }
-
-            // Keep everything and ask for more.
-            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+        finally
+        {
+            if (received is not null)
+            {
+                ArrayPool<byte>.Shared.Return(received);
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ namespace Notify.Tests.Security;
 [Collection(Diagnostics.MeasuresTheProcess.Name)]
 public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedNotifyApp>, IDisposable
 {
+    private const int HalfClosedTries = 100;
+
     private readonly HttpClient _http = app.CreateHttpClient();
 
     public void Dispose() => _http.Dispose();
@@ -43,7 +45,13 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
 
         var badSize = await ExchangeAsync(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
         var badExtension = await ExchangeAsync(head + "Transfer-Encoding: chunked\r\n\r\n5;ext\nhello\r\n0\r\n\r\n");
-        var halfClosed = await ExchangeAsync(head + "Content-Length: 100\r\n\r\nonly ten b", halfClose: true);
+        var halfClosed = new List<string>();
+        for (var i = 0; i < HalfClosedTries; i++)
+        {
+            halfClosed.Add(await HalfClosedBodyAsync(head));
+        }
+
+
         string slow;
         using (var connection = await RawConnection.OpenAsync(app.BaseAddress.Port))
         {
@@ -56,7 +64,7 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
 
         Assert.StartsWith("HTTP/1.1 400", badSize, StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 400", badExtension, StringComparison.Ordinal);
-        Assert.Equal("", halfClosed); // Kestrel takes the client's FIN for leaving: no answer, the connection closed
+        Assert.All(halfClosed, answer => Assert.Equal("", answer)); // Kestrel takes the client's FIN for leaving: no answer, the connection closed
         Assert.StartsWith("HTTP/1.1 408", slow, StringComparison.Ordinal);
         foreach (var answer in new[] { badSize, badExtension, slow })
         {
@@ -68,9 +76,9 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
         Assert.DoesNotContain(entries, e => e.Level >= LogLevel.Warning);
         var badBodies = entries.Where(e => e.Message.StartsWith("A publish body could not be read", StringComparison.Ordinal)).ToList();
         Assert.All(badBodies, e => Assert.Equal((LogLevel.Debug, null, false), (e.Level, e.Exception, e.Message.Contains('\n', StringComparison.Ordinal))));
-        // The three answered above; the half-closed one too when Kestrel reads its FIN as a cut-short body before the
+        // The three answered above; a half-closed one too when Kestrel reads its FIN as a cut-short body before the
         // client's leaving aborts the request (a race).
-        Assert.InRange(badBodies.Count, 3, 4);
+        Assert.InRange(badBodies.Count, 3, 3 + HalfClosedTries);
     }
 
     [Fact]
@@ -116,18 +124,31 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
         Assert.Contains(spans, span => span.Kind == System.Diagnostics.ActivityKind.Server); // the requests were traced
     }
 
-    /// <summary>Sends a request byte for byte (optionally closing the sending side) and reads the answer until the server closes.</summary>
-    private async Task<string> ExchangeAsync(string request, bool halfClose = false)
+    /// <summary>Sends a request byte for byte and reads the answer until the server closes.</summary>
+    private async Task<string> ExchangeAsync(string request)
     {
         using var connection = await RawConnection.OpenAsync(app.BaseAddress.Port);
         await connection.SendAsync(request);
-        if (halfClose)
-        {
-            connection.ShutdownSend();
-        }
-
         Assert.True(await connection.ReadToEndAsync(TestTimeouts.Request), "the server neither answered nor closed");
         return Encoding.UTF8.GetString(connection.Received);
+    }
+
+    /// <summary>
+    /// Sends 10 of 100 announced body bytes once the app is reading the body (Kestrel's <c>100 Continue</c> says so),
+    /// then closes the sending side; answers what came after the <c>100 Continue</c>. The app's read then sees the
+    /// bytes before the end of input, the order in which Kestrel once left the connection's input "reading" and
+    /// logged its end as abnormal. It is a race still, about one try in ten, so the test makes many.
+    /// </summary>
+    private async Task<string> HalfClosedBodyAsync(string head)
+    {
+        const string Continue = "HTTP/1.1 100 Continue\r\n\r\n";
+        using var connection = await RawConnection.OpenAsync(app.BaseAddress.Port);
+        await connection.SendAsync(head + "Expect: 100-continue\r\nContent-Length: 100\r\n\r\n");
+        Assert.True(await connection.ReadUntilAsync(r => Encoding.ASCII.GetString(r).StartsWith(Continue, StringComparison.Ordinal), TestTimeouts.Request), "no 100 Continue");
+        await connection.SendAsync("only ten b");
+        connection.ShutdownSend();
+        Assert.True(await connection.ReadToEndAsync(TestTimeouts.Request), "the server neither answered nor closed");
+        return Encoding.UTF8.GetString(connection.Received)[Continue.Length..];
     }
 
     private async Task<List<CapturedLogs.Entry>> WaitForEntriesAsync(Func<CapturedLogs.Entry, bool> match, string because)

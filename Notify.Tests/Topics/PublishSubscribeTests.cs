@@ -187,4 +187,20 @@ public sealed class PublishSubscribeTests(NotifyApp app) : IDisposable
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("hi=there&x", (await subscriber.NextAsync()).Data);
     }
+
+    [Fact]
+    public async Task Publish_ABodyReadInManyPieces_IsStoredWhole_AndTheConnectionServesTheNextRequest()
+    {
+        // 60 KiB arrives in many reads, and two-byte characters fall across their edges.
+        var topic = Publisher.NewTopic("pieces");
+        var data = string.Concat(Enumerable.Range(0, 20_000).Select(i => i % 2 == 0 ? "é" : "x"));
+        await using var subscriber = await SseTestClient.ConnectAsync(_http, topic);
+
+        using var first = await _http.PostAsync($"topics/{topic}", new StringContent(data, Encoding.UTF8, "text/plain"));
+        using var second = await _http.PostAsync($"topics/{topic}", new StringContent("next", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, second.StatusCode));
+        Assert.Equal(data, (await subscriber.NextAsync()).Data);
+        Assert.Equal("next", (await subscriber.NextAsync()).Data);
+    }
 }
