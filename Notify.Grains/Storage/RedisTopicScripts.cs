@@ -49,11 +49,13 @@ internal static class RedisTopicScripts
           return epoch
         end
         -- The last position given out: the counter, or the newest event if a crash kept the event but not the counter.
+        -- The list holds consecutive positions, so the newest is the oldest's plus the length less one: Garnet's
+        -- LINDEX walks its list from the head, and reading the tail would cost every append the topic's whole buffer.
         local function last(meta, events)
           local counter = tonumber(redis.call('HGET', meta, 'last') or '0')
-          local tail = redis.call('LINDEX', events, -1)
-          if tail then
-            local sequence = tonumber(string.match(tail, '^(%d+) '))
+          local head = redis.call('LINDEX', events, 0)
+          if head then
+            local sequence = tonumber(string.match(head, '^(%d+) ')) + redis.call('LLEN', events) - 1
             if sequence > counter then return sequence end
           end
           return counter

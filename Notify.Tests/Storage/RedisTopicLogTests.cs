@@ -11,6 +11,8 @@ namespace Notify.Tests.Storage;
 /// <summary>The Redis topic log against a real Garnet server with its append-only file: the contract, crashes, the store's own failures.</summary>
 public sealed class RedisTopicLogTests : TopicLogContract, IAsyncLifetime
 {
+    private const int TrimmedHistory = 80; // over BufferMaxEvents
+
     private GarnetServer _garnet = null!;
     private ConnectionMultiplexer _redis = null!;
     private RedisTopicLog _log = null!;
@@ -89,21 +91,23 @@ public sealed class RedisTopicLogTests : TopicLogContract, IAsyncLifetime
             database.ListRightPushAsync($"notify:{{{topic}}}:idempotency-order", $"{expires} {key}"));
     }
 
-    [Fact]
-    public async Task AfterACrashThatKeptTheEventButNotTheCounter_PositionsContinueAfterTheEvent()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(TrimmedHistory)] // the oldest events trimmed: the buffer no longer starts at 1
+    public async Task AfterACrashThatKeptTheEventButNotTheCounter_PositionsContinueAfterTheEvent(int appended)
     {
         var topic = Publisher.NewTopic("log");
-        var lease = (await Log.OpenAsync(topic, T0)).Lease;
-        var before = await AppendAsync(lease, Entry("before"));
+        var (lease, positions) = await AppendManyAsync(topic, appended);
+        var orphan = positions[^1].Sequence + 1;
 
         // A crash persisted the event but not the advanced counter.
-        await _redis.GetDatabase().ListRightPushAsync($"notify:{{{topic}}}:events", $"2 {T0.ToUnixTimeMilliseconds()} 0 0 orphan");
+        await _redis.GetDatabase().ListRightPushAsync($"notify:{{{topic}}}:events", $"{orphan} {T0.ToUnixTimeMilliseconds()} 0 0 orphan");
         var next = await AppendAsync(lease, Entry("next"));
         var state = await Log.OpenAsync(topic, T0);
 
-        Assert.Equal(new EventPosition(before.Position.Epoch, 3), next.Position);
-        Assert.Equal(3, state.LastSequence);
-        Assert.Equal([1L, 2, 3], state.Events.Select(e => e.Position.Sequence));
+        Assert.Equal(new EventPosition(positions[0].Epoch, orphan + 1), next.Position);
+        Assert.Equal(orphan + 1, state.LastSequence);
+        Assert.Equal([orphan - 1, orphan, orphan + 1], state.Events.Select(e => e.Position.Sequence).TakeLast(3));
     }
 
     [Fact]
