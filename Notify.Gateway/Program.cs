@@ -1,6 +1,8 @@
 // The load balancer in front of the silos: YARP, with the silos found through service discovery.
 using Notify.Gateway;
 
+StreamBufferPooling.Configure(); // before anything rents from the shared array pool
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
