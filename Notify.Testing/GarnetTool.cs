@@ -37,5 +37,6 @@ public static class GarnetTool
             "--checkpointdir", dataDirectory, "--recover",
             "--memory", memory, "--index", index, "-q", "--logger-level", "Warning",
         },
+        Environment = { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, // as the AppHost: no spinning for work
     };
 }

@@ -54,6 +54,9 @@ public static class GarnetResourceExtensions
                 context.Args.Add("--checkpointdir");
                 context.Args.Add(dataDirectory);
             })
+            // Garnet's idle thread-pool workers spin for work before they block: on a machine it shares with the silos,
+            // that took CPU from the threads completing its commits (docs/performance.md).
+            .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0")
             .WithHealthCheck(healthCheck);
     }
 
