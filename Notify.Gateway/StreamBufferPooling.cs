@@ -14,8 +14,8 @@ public static class StreamBufferPooling
     public const string Variable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
 
     /// <summary>
-    /// At most 4 MiB of 16 KB blocks per core, kept only while in use recently: the pool gives back what a burst left
-    /// once it has been idle, and under memory pressure at once.
+    /// At most 4 MiB of 16 KB blocks per core. The pool drops the blocks it has not handed out for about a minute at
+    /// each full collection, and all of them under high memory pressure.
     /// </summary>
     public const int ArraysPerSizePerCore = 256;
 
