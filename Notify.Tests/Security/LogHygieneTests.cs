@@ -51,7 +51,6 @@ public sealed class LogHygieneTests(LoggedNotifyApp app) : IClassFixture<LoggedN
             halfClosed.Add(await HalfClosedBodyAsync(head));
         }
 
-
         string slow;
         using (var connection = await RawConnection.OpenAsync(app.BaseAddress.Port))
         {
