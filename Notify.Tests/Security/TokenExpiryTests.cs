@@ -54,7 +54,9 @@ public sealed class TokenExpiryTests(SecuredNotifyApp app) : IClassFixture<Secur
             after.Add(await _http.PublishAcknowledgedAsync(topic, TokenSource.Header, publisher, $"after {i}"));
         }
 
-        // The expired token is refused, never served as an anonymous stream.
+        // The expired token is refused, never served as an anonymous stream. The stream may have ended a few
+        // milliseconds before the token's exp (a CancellationTokenSource timer, on a millisecond tick), when the token still held.
+        await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > expiresAt, "the token has expired");
         using var refused = await _http.SubscribeAsync(topic, source, shortLived, lastEventId: before[^1]);
         await AuthorizedRequests.AssertRefusedAsync(refused, HttpStatusCode.Unauthorized, "invalid_token");
 
