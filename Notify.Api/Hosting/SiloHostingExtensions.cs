@@ -91,6 +91,13 @@ public static class SiloHostingExtensions
             .Configure<IOptions<StreamOptions>>((agent, streams) => agent.GetQueueMsgsTimerPeriod = streams.Value.PullingPeriod);
         services.AddOptions<HashRingStreamQueueMapperOptions>(name)
             .Configure<IOptions<StreamOptions>>((queues, streams) => queues.TotalQueueCount = streams.Value.QueueCount);
+        services.AddOptions<StreamCacheEvictionOptions>(name)
+            .Configure<IOptions<StreamOptions>>((cache, streams) =>
+            {
+                // An event is purged once it has been cached this long and a newer one is this much younger.
+                cache.DataMinTimeInCache = streams.Value.CacheWindow;
+                cache.DataMaxAgeInCache = streams.Value.CacheWindow;
+            });
         services.AddOptions<DoorbellStreamOptions>(name)
             .BindConfiguration(StreamOptions.SectionName)
             .ValidateDataAnnotations()
