@@ -163,7 +163,9 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private async Task CommitBatchAsync(List<PendingPublish> batch)
     {
         using var span = PublishTracing.StartStoreAppend(Topic, batch);
-        var now = _time.GetUtcNow();
+        // To the millisecond, as the store keeps it: an event's time must not change when its topic is loaded again
+        // (a ?since= quoting it would then miss it).
+        var now = TruncateToMilliseconds(_time.GetUtcNow());
         var entries = batch.ConvertAll(p => p.Entry);
         IReadOnlyList<TopicLogAppend> answers;
         var started = Stopwatch.GetTimestamp();
@@ -210,6 +212,9 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
         _sender.Send(PublishTracing.WithPublishTraces(stored, batch, answers));
     }
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset time) =>
+        time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerMillisecond));
 
     /// <summary>Reads the log again under this activation's lease; when another activation holds the topic, this one goes.</summary>
     private async Task CatchUpAsync()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Notify.Grains.Topics;
@@ -47,6 +48,34 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
         Assert.Equal([1L, 2, 3, 4], ids.Select(Publisher.SequenceOf));
         await using var resumed = await SseTestClient.ConnectAsync(_http, topic, lastEventId: ids[0]);
         Assert.Equal(ids.Skip(1), (await resumed.TakeAsync(3)).Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task EventTimes_SurviveAReload_SoASinceAtAnEventsTime_StillStartsWithIt()
+    {
+        var topic = Publisher.NewTopic("durable-since");
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await _http.PublishAsync(topic, $"event {i}"));
+        }
+
+        var before = await BufferedAsync(topic);
+        await DeactivateAsync(topic);
+        var after = await BufferedAsync(topic);
+
+        Assert.Equal(before.Select(e => (e.Id, e.PublishedAt)), after.Select(e => (e.Id, e.PublishedAt)));
+        foreach (var (buffered, index) in after.Select((e, i) => (e, i)))
+        {
+            // Exact at the boundary on the reloaded topic: the event published at that instant comes first.
+            var since = Uri.EscapeDataString(buffered.PublishedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            await using var stream = await SseTestClient.ConnectAsync(_http, topic, query: "?since=" + since);
+            var live = await _http.PublishAsync(topic, $"live {index}");
+            var expected = (await BufferedAsync(topic)).Where(e => e.PublishedAt >= buffered.PublishedAt).Select(e => e.Id).ToList();
+            Assert.Equal(buffered.Id, expected[0]);
+            Assert.Equal(expected, (await stream.TakeAsync(expected.Count)).Select(e => e.EventId));
+            Assert.Equal(live, expected[^1]);
+        }
     }
 
     [Fact]
@@ -145,4 +174,7 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
         Assert.Equal("epoch", json.RootElement.GetProperty("reason").GetString());
         Assert.Equal(lastEventId, json.RootElement.GetProperty("lastEventId").GetString());
     }
+
+    private async Task<List<Notify.Api.Topics.BufferedEvent>> BufferedAsync(string topic) =>
+        [.. (await _http.GetFromJsonAsync<Notify.Api.Topics.BufferedEventsPage>($"topics/{topic}/events"))!.Events];
 }

@@ -96,6 +96,53 @@ public sealed class StartPointTests(StartPointTests.App app) : IClassFixture<Sta
     }
 
     [Fact]
+    public async Task Latest_OnAStreamOfSeveralTopics_StartsEachTopicAtItsNewestEvent_ThenLive()
+    {
+        var (busy, empty) = (Publisher.NewTopic("latest-set"), Publisher.NewTopic("latest-set-empty"));
+        await _http.PublishAsync(busy, "older");
+        var newest = await _http.PublishAsync(busy, "newest");
+
+        await using var stream = await SseTestClient.ConnectAsync(_http, "", lastEventId: "latest", query: $"?topic={busy}&topic={empty}");
+        var first = await stream.NextAsync();
+        Assert.Equal((busy, "newest"), (first.EventType, first.Data));
+        await _http.PublishAsync(empty, "first of its topic");
+        await _http.PublishAsync(busy, "live");
+        var live = await stream.TakeAsync(2);
+        Assert.Equal(new[] { (empty, "first of its topic"), (busy, "live") }, live.Select(e => (e.EventType, e.Data)));
+        Assert.NotEqual(newest, first.EventId); // the stream's own id, which resumes both topics
+    }
+
+    [Fact]
+    public async Task Since_OnAStreamOfSeveralTopics_IsExactPerTopic_AndResetsOnlyTheTopicThatLostEventsSince()
+    {
+        var (kept, overflowed) = (Publisher.NewTopic("since-set"), Publisher.NewTopic("since-set-overflowed"));
+        await _http.PublishAsync(kept, "before");
+        var beforeAt = (await BufferedAsync(kept)).Single().PublishedAt;
+        var since = beforeAt.AddMilliseconds(1); // event times are kept to the millisecond
+        await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > since.AddMilliseconds(1), "the clock passed the instant");
+        await _http.PublishAsync(kept, "after 1");
+        await _http.PublishAsync(kept, "after 2");
+        for (var i = 0; i < BufferMaxEvents + 4; i++)
+        {
+            await _http.PublishAsync(overflowed, $"o{i}"); // the first 4 leave the buffer, though published after the instant
+        }
+
+        var asked = since.ToString("O", CultureInfo.InvariantCulture);
+        await using var stream = await SseTestClient.ConnectAsync(_http, "", query: $"?topic={kept}&topic={overflowed}&since={Uri.EscapeDataString(asked)}");
+        var frames = await stream.TakeAsync(2 + 1 + BufferMaxEvents);
+        Assert.Equal(["after 1", "after 2"], frames.Where(e => e.EventType == kept).Select(e => e.Data).ToList());
+        var resetAt = Assert.Single(Enumerable.Range(0, frames.Count), i => frames[i].EventType == "notify.reset");
+        var reset = frames[resetAt];
+        using (var data = JsonDocument.Parse(reset.Data))
+        {
+            Assert.Equal((overflowed, "expired", asked), (data.RootElement.GetProperty("topic").GetString(), data.RootElement.GetProperty("reason").GetString(), data.RootElement.GetProperty("lastEventId").GetString()));
+        }
+
+        var overflowedEvents = frames.Skip(resetAt + 1).Where(e => e.EventType == overflowed).Select(e => e.Data);
+        Assert.Equal(Enumerable.Range(4, BufferMaxEvents).Select(i => $"o{i}"), overflowedEvents);
+    }
+
+    [Fact]
     public async Task AReconnectsLastEventId_WinsOverTheUrlsSince()
     {
         var topic = Publisher.NewTopic("since-reconnect");
