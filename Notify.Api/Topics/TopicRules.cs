@@ -30,6 +30,17 @@ public static class TopicRules
         return topic is "." or ".." ? "A topic id cannot be '.' or '..'." : null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="topic"/> can name its events on a stream of several topics, where each event's
+    /// <c>event:</c> is its topic: not a name the server's own events use (<c>notify.</c>…), and not one EventSource
+    /// gives a meaning of its own (<c>message</c>, <c>error</c>, <c>open</c>): a publisher to such a topic could
+    /// otherwise forge a reset, or fire the page's error handler. Such a topic is followed on a stream of its own.
+    /// </summary>
+    public static string? ValidateTopicInSet(string topic) =>
+        topic.StartsWith(Sse.ReservedEvents.Prefix, StringComparison.OrdinalIgnoreCase) || topic is "message" or "error" or "open"
+            ? $"The topic '{topic}' cannot be followed on a stream of several topics: its name is an event name of the server or of EventSource. Follow it at /topics/{topic}."
+            : null;
+
     /// <summary>An event type: up to 128 characters, no CR, LF or NUL, not starting with <c>notify.</c>.</summary>
     public static string? ValidateType(string type)
     {

@@ -96,7 +96,7 @@ public static partial class TopicSetStreamsApi
         return (null, expiresAt);
     }
 
-    /// <summary>The topics asked for: 1 to the limit, each a valid id, none twice; and a stream must be acceptable.</summary>
+    /// <summary>The topics asked for: 1 to the limit, each a valid id that can name events, none twice; and a stream must be acceptable.</summary>
     private static ProblemHttpResult? Validate(HttpContext context, int maxTopics, out List<string> topics)
     {
         topics = [.. context.Request.Query["topic"].Select(topic => topic ?? "")];
@@ -105,7 +105,7 @@ public static partial class TopicSetStreamsApi
             return Problems.BadRequest($"Name 1 to {maxTopics} topics, each as a topic query parameter: /topics?topic=a&topic=b.");
         }
 
-        if (topics.Select(TopicRules.ValidateTopic).FirstOrDefault(error => error is not null) is { } topicError)
+        if (topics.Select(topic => TopicRules.ValidateTopic(topic) ?? TopicRules.ValidateTopicInSet(topic)).FirstOrDefault(error => error is not null) is { } topicError)
         {
             return Problems.BadRequest(topicError);
         }

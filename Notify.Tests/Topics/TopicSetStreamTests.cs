@@ -154,12 +154,18 @@ public sealed class TopicSetStreamTests(NotifyApp app) : IClassFixture<NotifyApp
     [InlineData("")]
     [InlineData("?topic=a&topic=a")]
     [InlineData("?topic=a&topic=b%20c")]
+    [InlineData("?topic=a&topic=notify.reset")] // its events would read as the server's reset of another topic
+    [InlineData("?topic=Notify.Expired")]
+    [InlineData("?topic=a&topic=error")] // EventSource's own events
+    [InlineData("?topic=open&topic=b")]
+    [InlineData("?topic=message")]
     public async Task BadTopicLists_Are400(string query)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "topics" + query);
         request.Headers.Accept.ParseAdd("text/event-stream");
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -172,7 +178,22 @@ public sealed class TopicSetStreamTests(NotifyApp app) : IClassFixture<NotifyApp
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    private static List<string> NewTopics(string name, int count) => [.. Enumerable.Range(0, count).Select(i => Publisher.NewTopic($"{name}{i}"))];
+    [Fact]
+    public async Task ThirtyTwoTopics_TheDefaultLimit_AreOneStream()
+    {
+        var topics = NewTopics("full", 32);
+        await using var stream = await ConnectAsync(topics);
+        foreach (var topic in topics)
+        {
+            await _http.PublishAsync(topic, "to " + topic);
+        }
+
+        var events = await stream.TakeAsync(topics.Count);
+        Assert.Equal(topics.Order(), events.Select(e => e.EventType!).Order());
+        Assert.All(events, e => Assert.Equal("to " + e.EventType, e.Data));
+    }
+
+    internal static List<string> NewTopics(string name, int count) => [.. Enumerable.Range(0, count).Select(i => Publisher.NewTopic($"{name}{i}"))];
 
     private static int Count(Dictionary<string, List<string>> perTopic)
     {
