@@ -79,7 +79,7 @@ public static partial class DevelopmentToken
           TOKEN={Token}
           curl -N -H "Authorization: Bearer $TOKEN" {Gateway}/topics/orders
           curl -H "Authorization: Bearer $TOKEN" -d 'hello' {Gateway}/topics/orders
-          Demo page: {Gateway}/?topic=orders&token=$TOKEN (topics 'demo' and 'demo.*' need no token)
+          Demo page: {Gateway}/?topic=orders&token={Token} (topics 'demo' and 'demo.*' need no token)
         """)]
     private static partial void LogToken(ILogger logger, string gateway, string token);
 }

@@ -33,6 +33,8 @@ public sealed class AppHostTests
         // The printed token comes with ready commands; without a token only the demo page's topics are open.
         var printed = Assert.Single(appHost.Logs.Entries, entry => entry.Category == "Notify.AppHost").Message;
         Assert.Contains($"curl -N -H \"Authorization: Bearer $TOKEN\" http://localhost:{appHost.Gateway.Port}/topics/orders", printed, StringComparison.Ordinal);
+        Assert.Contains($"TOKEN={appHost.Token}", printed, StringComparison.Ordinal);
+        Assert.Contains($"Demo page: http://localhost:{appHost.Gateway.Port}/?topic=orders&token={appHost.Token} ", printed, StringComparison.Ordinal); // a link that works as printed
         using var anonymous = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TestTimeouts.Request };
         var demo = Publisher.NewTopic("demo.apphost").Replace('-', '.');
         await using (var demoSubscriber = await SseTestClient.ConnectAsync(anonymous, demo))

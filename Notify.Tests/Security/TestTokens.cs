@@ -11,6 +11,8 @@ public static class TestTokens
     /// <summary>The HS256 key the secured test apps are configured with.</summary>
     public const string SigningKey = "notify-tests-signing-key-0123456789-abcdefghij";
 
+    private static readonly string[] EveryTopic = ["*"];
+
     /// <summary>A token for <paramref name="subject"/> granting publish and subscribe on the given selectors.</summary>
     public static string For(
         string subject,
@@ -41,6 +43,15 @@ public static class TestTokens
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         });
     }
+
+    /// <summary>A token with every right and no <c>exp</c> claim: one that would never expire.</summary>
+    public static string WithoutExpiry(string subject = "forever") =>
+        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim("sub", subject)]),
+            Claims = new Dictionary<string, object> { ["notify"] = new Dictionary<string, object> { ["publish"] = EveryTopic, ["subscribe"] = EveryTopic } },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
 
     /// <summary>A token that expired a minute ago, with every right.</summary>
     public static string Expired(string subject = "expired") =>

@@ -75,7 +75,8 @@ public sealed class TokenExpiryTests(SecuredNotifyApp app) : IClassFixture<Secur
         var topics = new[] { "orders." + Guid.NewGuid().ToString("N"), "orders." + Guid.NewGuid().ToString("N") };
         var query = "?" + string.Join('&', topics.Select(t => "topic=" + t));
         var publisher = TestTokens.For("shop", publish: ["orders.*"]);
-        var shortLived = TestTokens.For("page", subscribe: ["orders.*"], expires: DateTime.UtcNow.AddSeconds(3));
+        var expiresAt = DateTime.UtcNow.AddSeconds(3);
+        var shortLived = TestTokens.For("page", subscribe: ["orders.*"], expires: expiresAt);
         var stream = await SseTestClient.ConnectAsync(_http, "", query: query + "&access_token=" + shortLived);
         foreach (var topic in topics)
         {
@@ -96,6 +97,15 @@ public sealed class TokenExpiryTests(SecuredNotifyApp app) : IClassFixture<Secur
         foreach (var topic in topics)
         {
             await _http.PublishAcknowledgedAsync(topic, TokenSource.Header, publisher, $"{topic} after");
+        }
+
+        // The expired token is refused for the set as for one topic, never served anonymously.
+        using (var refused = new HttpRequestMessage(HttpMethod.Get, "topics" + query + "&access_token=" + shortLived))
+        {
+            refused.Headers.Accept.ParseAdd("text/event-stream");
+            refused.Headers.Add("Last-Event-ID", lastId);
+            await Eventually.TrueAsync(() => DateTime.UtcNow > expiresAt, "the token has expired");
+            await AuthorizedRequests.AssertRefusedAsync(await _http.SendAsync(refused, HttpCompletionOption.ResponseHeadersRead), HttpStatusCode.Unauthorized, "invalid_token");
         }
 
         var renewed = TestTokens.For("page", subscribe: ["orders.*"]);

@@ -80,6 +80,47 @@ public sealed class TopicAuthorizationTests(SecuredNotifyApp app) : IClassFixtur
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public async Task ATokenWithoutExp_Is401_InvalidToken_ForEveryRequest_EvenOnAPublicTopic(TokenSource source)
+    {
+        var token = TestTokens.WithoutExpiry();
+        Assert.DoesNotContain("exp", System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(PadBase64(token.Split('.')[1]))).RootElement.EnumerateObject().Select(p => p.Name));
+        foreach (var topic in new[] { "orders." + Guid.NewGuid().ToString("N"), "public." + Guid.NewGuid().ToString("N") })
+        {
+            // A token that never expires could never be revoked: it is refused, and never downgraded to anonymous.
+            await AuthorizedRequests.AssertRefusedAsync(await _http.PublishAsync(topic, source, token), HttpStatusCode.Unauthorized, "invalid_token");
+            await AuthorizedRequests.AssertRefusedAsync(await _http.SubscribeAsync(topic, source, token), HttpStatusCode.Unauthorized, "invalid_token");
+            using var read = new HttpRequestMessage(HttpMethod.Get, $"topics/{topic}/events");
+            read.Add(source, token);
+            await AuthorizedRequests.AssertRefusedAsync(await _http.SendAsync(read), HttpStatusCode.Unauthorized, "invalid_token");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public async Task AStreamOfSeveralTopics_TakesTheSubscribeRightOnEveryTopic(TokenSource source)
+    {
+        var granted = "orders." + Guid.NewGuid().ToString("N");
+        var other = "prices." + Guid.NewGuid().ToString("N");
+        var path = $"topics?topic={granted}&topic={other}";
+        var ordersOnly = TestTokens.For("page", subscribe: ["orders.*"]);
+
+        await AuthorizedRequests.AssertRefusedAsync(await SubscribeToSeveralAsync(path, source, token: null), HttpStatusCode.Unauthorized, error: null);
+        await AuthorizedRequests.AssertRefusedAsync(await SubscribeToSeveralAsync(path, source, ordersOnly), HttpStatusCode.Forbidden, "insufficient_scope");
+        await AuthorizedRequests.AssertRefusedAsync(await SubscribeToSeveralAsync(path, source, TestTokens.Expired()), HttpStatusCode.Unauthorized, "invalid_token");
+        await AuthorizedRequests.AssertRefusedAsync(await SubscribeToSeveralAsync(path, source, TestTokens.WithoutExpiry()), HttpStatusCode.Unauthorized, "invalid_token");
+
+        // A public topic beside a private one: the anonymous rights cover only the public one.
+        var publicTopic = "public." + Guid.NewGuid().ToString("N");
+        await AuthorizedRequests.AssertRefusedAsync(
+            await SubscribeToSeveralAsync($"topics?topic={publicTopic}&topic={granted}", source, token: null), HttpStatusCode.Unauthorized, error: null);
+
+        using var allowed = await SubscribeToSeveralAsync($"topics?topic={publicTopic}&topic={granted}", source, ordersOnly);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("text/event-stream", allowed.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task AnonymousSelectors_LetAnyonePublishAndSubscribe_ToPublicTopicsOnly()
     {
@@ -108,6 +149,21 @@ public sealed class TopicAuthorizationTests(SecuredNotifyApp app) : IClassFixtur
         var token = TestTokens.For("no-rights");
         await AuthorizedRequests.AssertRefusedAsync(await _http.PublishAsync(topic, TokenSource.Header, token), HttpStatusCode.Forbidden, "insufficient_scope");
     }
+
+    private Task<HttpResponseMessage> SubscribeToSeveralAsync(string path, TokenSource source, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (token is not null)
+        {
+            request.Add(source, token);
+        }
+
+        return _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    private static string PadBase64(string base64Url) =>
+        base64Url.Replace('-', '+').Replace('_', '/') + new string('=', (4 - base64Url.Length % 4) % 4);
 
     [Fact]
     public async Task TheHeaderWins_OverTheQueryAndTheCookie()
