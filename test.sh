@@ -10,14 +10,24 @@ has_chromium() {
 }
 
 if ! has_chromium; then
-  if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = "0" ] || command -v sudo >/dev/null 2>&1; }; then
-    SUDO=""
-    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  # Debian's chromium where apt can install it (root, or sudo without a password prompt); where it cannot (another
+  # distribution, no rights, Ubuntu's snap-only chromium-browser), Playwright's own Chromium, with its libraries when
+  # it may install them.
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo -n"; fi
+  can_apt=false
+  if command -v apt-get >/dev/null 2>&1 && { [ -z "$SUDO" ] || sudo -n true 2>/dev/null; }; then can_apt=true; fi
+  if $can_apt; then
+    if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null; }; then
+      echo "test.sh: apt could not install chromium; using Playwright's Chromium instead" >&2
+    fi
   fi
   if ! has_chromium; then
-    dotnet run eng/install-browser.cs # Playwright's own Chromium, downloaded
+    if $can_apt; then
+      dotnet run eng/install-browser.cs -- --with-deps # Playwright's Chromium and the libraries it needs
+    else
+      dotnet run eng/install-browser.cs # Playwright's Chromium; its libraries must be there already
+    fi
   fi
 fi
 
