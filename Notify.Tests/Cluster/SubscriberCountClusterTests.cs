@@ -13,8 +13,11 @@ namespace Notify.Tests.Cluster;
 [Collection(UsesNotifyCluster.Name)]
 public sealed class SubscriberCountClusterTests(NotifyCluster cluster, ITestOutputHelper output)
 {
+    /// <summary>How soon a killed silo's connections must stop counting: membership declares it dead after two missed 2 s probes.</summary>
+    private static readonly TimeSpan DeadSiloBound = TimeSpan.FromSeconds(12);
+
     [Fact]
-    public async Task EverySiloAnswersForTheCluster_AndAKilledSilosConnectionsStopCounting()
+    public async Task EverySiloAnswersForTheCluster_PerSiloAsEachHoldsThem_AfterConnectsDisconnectsAndACrash()
     {
         var topic = Publisher.NewTopic("presence");
         using var gateway = cluster.CreateGatewayClient();
@@ -29,17 +32,24 @@ public sealed class SubscriberCountClusterTests(NotifyCluster cluster, ITestOutp
 
             var held = await cluster.ConnectionsAsync(topic);
             output.WriteLine($"connections per silo: {string.Join(", ", held)}");
-            await Eventually.TrueAsync(
-                async () => (await CountsOnEverySiloAsync(topic)).All(counts => counts.Subscribers == 12 && counts.Silos.Sum(s => s.Connections) == 12 && counts.Silos.Count == held.Count(c => c > 0)),
-                "every silo counts the 12 subscribers, per silo as each holds them");
+            await WaitForCountsAsync(topic, held, "every silo counts the 12 subscribers, per silo as each holds them");
+
+            for (var i = 0; i < 4; i++)
+            {
+                await subscribers[0].DisposeAsync();
+                subscribers.RemoveAt(0);
+            }
+
+            // The silos learn of the leaving through the gateway, which ends each one's upstream stream.
+            await Eventually.TrueAsync(async () => (held = await cluster.ConnectionsAsync(topic)).Sum() == 8, "the silos hold the 8 left");
+            await WaitForCountsAsync(topic, held, "every silo counts the 8 left after 4 disconnected");
 
             victim = Array.FindIndex(held, c => c > 0);
             await cluster.Silos[victim].KillAsync();
             var killed = Stopwatch.StartNew();
-            await Eventually.TrueAsync(
-                async () => (await CountsOnEverySiloAsync(topic)).All(counts => counts.Subscribers == 12 - held[victim]),
-                $"the {held[victim]} connections of the killed silo stop counting", TimeSpan.FromSeconds(30));
-            output.WriteLine($"the killed silo's {held[victim]} connections stopped counting after {killed.Elapsed.TotalSeconds:F1} s");
+            held[victim] = 0;
+            await WaitForCountsAsync(topic, held, $"the killed silo's connections stop counting within {DeadSiloBound.TotalSeconds} s", DeadSiloBound);
+            output.WriteLine($"the killed silo's connections stopped counting after {killed.Elapsed.TotalSeconds:F1} s");
         }
         finally
         {
@@ -53,6 +63,26 @@ public sealed class SubscriberCountClusterTests(NotifyCluster cluster, ITestOutp
                 await cluster.RestartSiloAsync(victim);
                 await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
             }
+        }
+    }
+
+    /// <summary>Waits until every running silo answers <paramref name="held"/>: the total, and per silo (by index) what each holds.</summary>
+    private async Task WaitForCountsAsync(string topic, int[] held, string because, TimeSpan? timeout = null)
+    {
+        List<TopicSubscribers> answers = [];
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => (answers = await CountsOnEverySiloAsync(topic)).All(counts =>
+                    counts.Subscribers == held.Sum()
+                    && counts.Silos.All(s => cluster.SiloIndexOf(s.Silo) is var index && index >= 0 && held[index] == s.Connections)
+                    && counts.Silos.Count == held.Count(c => c > 0)),
+                because,
+                timeout);
+        }
+        finally
+        {
+            output.WriteLine($"expected {string.Join(", ", held)}; answered: {string.Join(" | ", answers.Select(a => $"{a.Subscribers} = {string.Join(", ", a.Silos.Select(s => $"{s.Silo}/{s.Name}: {s.Connections}"))}"))}");
         }
     }
 

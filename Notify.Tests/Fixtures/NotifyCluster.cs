@@ -119,6 +119,10 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         return _silos.FindIndex(s => status!.Address.StartsWith($"S127.0.0.1:{s.Ports.Silo}:", StringComparison.Ordinal));
     }
 
+    /// <summary>The index of the silo with this Orleans address (<c>127.0.0.1:port@generation</c>); -1 when none has it.</summary>
+    public int SiloIndexOf(string siloAddress) =>
+        _silos.FindIndex(s => siloAddress.StartsWith($"127.0.0.1:{s.Ports.Silo}@", StringComparison.Ordinal));
+
     /// <summary>The silos' SSE connections on a topic, per silo index.</summary>
     public async Task<int[]> ConnectionsAsync(string topic) =>
         [.. (await StatusesAsync()).Select(status => status?.Topics.GetValueOrDefault(topic) ?? 0)];

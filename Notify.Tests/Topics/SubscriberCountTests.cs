@@ -35,6 +35,18 @@ public sealed class SubscriberCountTests(SubscriberCountTests.App app) : IClassF
     }
 
     [Fact]
+    public async Task AStreamOfSeveralTopics_CountsOnEachOfItsTopics()
+    {
+        var (first, second) = (Publisher.NewTopic("counted-set"), Publisher.NewTopic("counted-set"));
+        await using (var stream = await SseTestClient.ConnectAsync(_http, "", query: $"?topic={first}&topic={second}"))
+        {
+            await Eventually.TrueAsync(async () => await CountAsync(first) == (1, 1) && await CountAsync(second) == (1, 1), "one subscriber on each topic");
+        }
+
+        await Eventually.TrueAsync(async () => await CountAsync(first) == (0, 0) && await CountAsync(second) == (0, 0), "none on either once it closed");
+    }
+
+    [Fact]
     public async Task ABadTopicId_Is400()
     {
         using var response = await _http.GetAsync("topics/a%20b/subscribers");
