@@ -1,4 +1,4 @@
-// The Notify demo: one EventSource per topic, the browser's own reconnection and Last-Event-ID.
+// The Notify demo: one EventSource for one topic or several, the browser's own reconnection and Last-Event-ID.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -8,6 +8,8 @@ let received = 0;
 let opens = 0;
 let pendingResume = null; // where a stream ended by an expired token resumes
 let watching = null;      // the timer that refreshes the subscriber count
+let streamTopics = [];    // the topics of the open stream
+let listened = new Set(); // the event names the open stream has a listener for
 
 function setState(state) {
   const element = $("state");
@@ -86,9 +88,13 @@ function connect(topicList, resumeAfter = null) {
     }
   };
   source.onmessage = (event) => showEvent(event, false);
+  streamTopics = topics;
+  listened = new Set();
   // On a stream of several topics each event is named by its topic ("topic:type" when typed).
-  if (topics.length > 1) topics.forEach((name) => source.addEventListener(name, (event) => showEvent(event, false)));
-  // Typed events: the demo shows every type it sees; reserved ones are highlighted.
+  if (topics.length > 1) topics.forEach(listenFor);
+  // EventSource has no catch-all listener: a typed event shows only where the page listens for its name. The demo
+  // listens for the types it publishes (publish() below); a real page listens for the types its app defines.
+  // The server's own events are highlighted.
   for (const type of ["notify.reset", "notify.lagged"]) {
     source.addEventListener(type, (event) => showEvent(event, true));
   }
@@ -114,6 +120,19 @@ function connect(topicList, resumeAfter = null) {
   $("disconnect").disabled = false;
 }
 
+// Shows the open stream's events named `name` (a topic on a stream of several, or an event type).
+function listenFor(name) {
+  if (!source || listened.has(name)) return;
+  listened.add(name);
+  source.addEventListener(name, (event) => showEvent(event, false));
+}
+
+// Listens for the events of `type` on the open stream: named `type` on one topic's stream, `topic:type` on several.
+function listenForType(topic, type) {
+  if (!streamTopics.includes(topic)) return;
+  listenFor(streamTopics.length > 1 ? `${topic}:${type}` : type);
+}
+
 function disconnect() {
   clearInterval(watching);
   if (source) {
@@ -136,6 +155,7 @@ async function publish() {
   if (key) headers["Idempotency-Key"] = key;
   const token = $("token").value.trim();
   if (token) headers.Authorization = `Bearer ${token}`;
+  if (type) listenForType(topic, type); // before publishing, so the stream shows this event
   try {
     const response = await fetch(url, { method: "POST", headers, body: $("data").value });
     const body = await response.json();
