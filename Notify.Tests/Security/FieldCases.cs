@@ -2,12 +2,12 @@ namespace Notify.Tests.Security;
 
 /// <summary>
 /// NUL, CR/LF and invalid UTF-8 in each field a client controls: the topic path, <c>?type=</c>,
-/// <c>Idempotency-Key</c>, <c>Last-Event-ID</c> (header and query) and the body. Raw bytes that RFC 9112 forbids
+/// <c>Idempotency-Key</c>, <c>Last-Event-ID</c> (header and query), the token (header, cookie and query) and the body. Raw bytes that RFC 9112 forbids
 /// are refused by Kestrel; percent-encoded ones reach the app, which checks each field.
 /// </summary>
 internal static class FieldCases
 {
-    public static IEnumerable<HostileCase> All => [.. Topic, .. Type, .. IdempotencyKey, .. LastEventId, .. Body];
+    public static IEnumerable<HostileCase> All => [.. Topic, .. Type, .. IdempotencyKey, .. LastEventId, .. Token, .. Body];
 
     private static IEnumerable<HostileCase> Topic =>
     [
@@ -50,6 +50,23 @@ internal static class FieldCases
         new("last-event-id-obs-fold", t => Wire.Get($"/topics/{t.Topic}", "Last-Event-ID: a\r\n b\r\n"), 400, AnswerBody.Empty),
         new("last-event-id-query-nul-raw", t => Wire.Get($"/topics/{t.Topic}?last_event_id=a\0b"), 400, AnswerBody.Empty),
         new("last-event-id-query-invalid-utf8-raw", t => Wire.Get($"/topics/{t.Topic}?last_event_id=a\u00C3(b"), 400, AnswerBody.Empty),
+    ];
+
+    private static readonly Action<byte[]> InvalidToken = received =>
+        Assert.Contains("WWW-Authenticate: Bearer realm=\"notify\", error=\"invalid_token\"", System.Text.Encoding.Latin1.GetString(received), StringComparison.OrdinalIgnoreCase);
+
+    // A token that cannot be a token is refused (401), never read as no token: the targets are public.* topics.
+    private static IEnumerable<HostileCase> Token =>
+    [
+        new("authorization-nul", t => Wire.Post($"/topics/{t.Topic}", "x", "Authorization: Bearer a\0b\r\n"), 400, AnswerBody.Empty),
+        new("authorization-crlf-injection", t => Wire.Post($"/topics/{t.Topic}", "x", "Authorization: Bearer a\r\nb\r\n"), 400, AnswerBody.Empty),
+        new("authorization-invalid-utf8", t => Wire.Post($"/topics/{t.Topic}", "x", "Authorization: Bearer a\u00C3(b\r\n"), 400, AnswerBody.Empty),
+        new("cookie-token-nul", t => Wire.Post($"/topics/{t.Topic}", "x", "Cookie: notify_token=a\0b\r\n"), 400, AnswerBody.Empty),
+        new("cookie-token-invalid-utf8", t => Wire.Post($"/topics/{t.Topic}", "x", "Cookie: notify_token=a\u00C3(b\r\n"), 400, AnswerBody.Empty),
+        new("cookie-token-crlf-encoded", t => Wire.Post($"/topics/{t.Topic}", "x", "Cookie: notify_token=a%0D%0Ab\r\n"), 401, AnswerBody.Problem, Check: InvalidToken),
+        new("access-token-query-crlf-encoded", t => Wire.Post($"/topics/{t.Topic}?access_token=a%0D%0Ab", "x"), 401, AnswerBody.Problem, Check: InvalidToken),
+        new("access-token-query-nul-encoded", t => Wire.Get($"/topics/{t.Topic}?access_token=a%00b", "Accept: text/event-stream\r\n"), 401, AnswerBody.Problem, Check: InvalidToken),
+        new("access-token-query-invalid-utf8-encoded", t => Wire.Post($"/topics/{t.Topic}?access_token=%C3%28", "x"), 401, AnswerBody.Problem, Check: InvalidToken),
     ];
 
     private static IEnumerable<HostileCase> Body =>
