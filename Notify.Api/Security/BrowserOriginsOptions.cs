@@ -12,6 +12,9 @@ public sealed class BrowserOriginsOptions
     /// </summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>Whether <paramref name="origin"/> is listed by name: its pages' requests may carry the visitor's cookie.</summary>
+    public bool AllowsCredentials(string origin) => AllowedOrigins.Any(allowed => string.Equals(allowed, origin, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Whether <paramref name="origin"/> may send cross-origin requests.</summary>
     public bool Allows(string origin) => AllowedOrigins.Any(allowed => allowed == "*" || string.Equals(allowed, origin, StringComparison.OrdinalIgnoreCase));
 }

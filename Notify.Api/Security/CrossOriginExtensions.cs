@@ -57,6 +57,7 @@ public static class CrossOriginExtensions
         });
     }
 
-    private static bool IsSameOrigin(HttpRequest request, string origin) =>
+    /// <summary>Whether <paramref name="origin"/> is the origin this request was sent to (a page of this node).</summary>
+    internal static bool IsSameOrigin(HttpRequest request, string origin) =>
         string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
 }
