@@ -35,6 +35,7 @@ public sealed class AppHostTests
         Assert.Contains($"curl -N -H \"Authorization: Bearer $TOKEN\" http://localhost:{appHost.Gateway.Port}/topics/orders", printed, StringComparison.Ordinal);
         Assert.Contains($"TOKEN={appHost.Token}", printed, StringComparison.Ordinal);
         Assert.Contains($"Demo page: http://localhost:{appHost.Gateway.Port}/?topic=orders&token={appHost.Token} ", printed, StringComparison.Ordinal); // a link that works as printed
+        await DemoPageLink_ShowsAnEventPublishedFromThePageAsync(printed, appHost.Gateway.Port);
         using var anonymous = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TestTimeouts.Request };
         var demo = Publisher.NewTopic("demo.apphost").Replace('-', '.');
         await using (var demoSubscriber = await SseTestClient.ConnectAsync(anonymous, demo))
@@ -85,6 +86,33 @@ public sealed class AppHostTests
                             .Any(grain => grain.GetProperty("grainType").GetString()!.Contains("TopicGrain", StringComparison.Ordinal));
                 },
                 $"{silo}'s dashboard shows the {RunningAppHost.Silos.Length} silos and the topic grains");
+        }
+    }
+
+    /// <summary>The printed demo-page link, opened as printed in a real browser through the gateway: publish from the page, see the event.</summary>
+    private static async Task DemoPageLink_ShowsAnEventPublishedFromThePageAsync(string printed, int gatewayPort)
+    {
+        var link = System.Text.RegularExpressions.Regex.Match(printed, @"Demo page: (\S+)").Groups[1].Value;
+        Assert.StartsWith($"http://localhost:{gatewayPort}/?topic=orders&token=ey", link, StringComparison.Ordinal);
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        var errors = HeadlessChromium.CollectErrors(page);
+        try
+        {
+            await page.GotoAsync(link.Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "&connect=1");
+            await page.WaitForSelectorAsync("#state.open");
+            await page.FillAsync("#data", "from the demo page");
+            await page.ClickAsync("#publish button[type=submit]");
+            await page.WaitForSelectorAsync("#events li[data-type='message'] .data:has-text('from the demo page')");
+            lock (errors)
+            {
+                Assert.True(errors.Count == 0, "the page reported errors:\n" + string.Join('\n', errors));
+            }
+        }
+        finally
+        {
+            await page.CloseAsync();
         }
     }
 }
