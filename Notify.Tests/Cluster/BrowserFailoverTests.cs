@@ -97,6 +97,7 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
             await cluster.Silos[victim].KillAsync();
             output.WriteLine($"killed silo-{victim + 1}, which served the page's stream of 8 topics");
             await PublishRoundAsync(http, topics, expected, 1);
+            await PublishRoundAsync(http, topics, expected, 2); // after the resume: a late repeat of an earlier event would show before these
 
             var shown = await WaitForTopicEventsAsync(page, expected);
             foreach (var topic in topics)
