@@ -66,8 +66,8 @@ done
 python3 - "$work/results" <<'PY'
 import json, pathlib, sys, statistics
 rows = [json.loads(p.read_text()) for p in pathlib.Path(sys.argv[1]).rglob("*.json")]
-print("| scenario | build | runs | connect s | deliveries/s | publishes/s | latency p50 ms | p99 ms | server CPU % | missing / dup / out of order |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| scenario | build | runs | connect s | deliveries/s | publishes/s | latency p50 ms | p99 ms | server CPU % | memory per connection KiB | missing / dup / out of order |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for scenario in sorted({r["scenario"] for r in rows}):
     for target in ("before", "after"):
         runs = [r for r in rows if r["scenario"] == scenario and r["target"] == target]
@@ -76,5 +76,6 @@ for scenario in sorted({r["scenario"] for r in rows}):
         rng = lambda f, d: f"{med(f):,.{d}f} [{min(f(r) for r in runs):,.{d}f}–{max(f(r) for r in runs):,.{d}f}]"
         errors = "/".join(str(sum(r[k] for r in runs)) for k in ("missing", "duplicates", "outOfOrder"))
         print(f"| {scenario} | {target} | {len(runs)} | {rng(lambda r: r['connectSeconds'], 2)} | {rng(lambda r: r['deliveriesPerSecond'], 0)} | {rng(lambda r: r['publishedPerSecond'], 0)} "
-              f"| {rng(lambda r: r['latencyMs']['p50'], 2)} | {rng(lambda r: r['latencyMs']['p99'], 1)} | {rng(lambda r: r['serverCpuPercent'] or 0, 1)} | {errors} |")
+              f"| {rng(lambda r: r['latencyMs']['p50'], 2)} | {rng(lambda r: r['latencyMs']['p99'], 1)} | {rng(lambda r: r['serverCpuPercent'] or 0, 1)} "
+              f"| {rng(lambda r: (r['serverMemoryPerConnectionBytes'] or 0) / 1024, 2)} | {errors} |")
 PY

@@ -66,7 +66,7 @@ public sealed partial class TopicSubscription
         }
 
         LogDropped(Topic, _cursor.Position, _services.Options.WriteTimeout);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _writer.Abort();
     }
 }

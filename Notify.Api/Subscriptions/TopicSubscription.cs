@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Notify.Api.Diagnostics;
 using Notify.Api.Hosting;
 using Notify.Api.Sse;
@@ -37,7 +36,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     private readonly StreamStart _start;
     private readonly SubscriptionServices _services;
     private readonly ILogger _logger;
-    private readonly Channel<SseFrame> _queue;
+    private readonly FrameQueue _queue;
     private long _lastWriteTicks = Environment.TickCount64;
     private volatile bool _lagged;
     private volatile bool _sending; // a flush did not complete at once: the client (or its connection's other lanes) is what it waits on
@@ -53,12 +52,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         _start = start;
         _services = services;
         _logger = services.Logger;
-        _queue = Channel.CreateBounded<SseFrame>(new BoundedChannelOptions(services.Options.SendQueueLimit)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails instead of dropping anything
-        });
+        _queue = new FrameQueue(services.Options.SendQueueLimit);
     }
 
     /// <summary>The topic this subscription follows.</summary>
@@ -68,7 +62,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     public EventPosition Cursor => _cursor.Position;
 
     /// <summary>How many frames wait in the queue for the writer.</summary>
-    internal int Queued => _queue.Reader.Count;
+    internal int Queued => _queue.Count;
 
     /// <summary>Whether the client fell too far behind (its queue overflowed, or it stopped reading): the stream is ending.</summary>
     public bool Lagged => _lagged;
@@ -78,10 +72,10 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     /// <summary>Queues a frame; never blocks. A full queue marks the subscription lagged.</summary>
     internal void Enqueue(SseFrame frame)
     {
-        if (!_queue.Writer.TryWrite(frame) && !_lagged)
+        if (!_queue.TryWrite(frame) && !_lagged)
         {
             _lagged = true;
-            _queue.Writer.TryComplete();
+            _queue.Complete();
         }
     }
 
@@ -91,7 +85,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     /// slowly is its own lag (it ends lagged), not the silo's.
     /// </summary>
     internal TimeSpan QueuedFor(DateTimeOffset now) =>
-        !_sending && _queue.Reader.TryPeek(out var oldest) && oldest.PublishedAt is { } publishedAt && now > publishedAt
+        !_sending && _queue.TryPeek(out var oldest) && oldest.PublishedAt is { } publishedAt && now > publishedAt
             ? now - publishedAt
             : TimeSpan.Zero;
 
@@ -101,7 +95,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         if (nowTicks - Volatile.Read(ref _lastWriteTicks) >= interval)
         {
             Volatile.Write(ref _lastWriteTicks, nowTicks);
-            _queue.Writer.TryWrite(SseFrame.Heartbeat);
+            _queue.TryWrite(SseFrame.Heartbeat);
         }
     }
 
@@ -146,7 +140,9 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         var first = _first ?? throw new InvalidOperationException("The subscription is not open.");
         _writer = writer;
         using var expiry = expiresAt is { } at ? new CancellationTokenSource(SubscriberConnection.TimeLeft(at)) : null;
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(clientGone, _services.SiloStopping, expiry?.Token ?? CancellationToken.None);
+        using var ending = expiry is null // two tokens: the linked source holds no arrays (this lives as long as the stream)
+            ? CancellationTokenSource.CreateLinkedTokenSource(clientGone, _services.SiloStopping)
+            : CancellationTokenSource.CreateLinkedTokenSource(clientGone, _services.SiloStopping, expiry.Token);
         _services.Metrics.ConnectionOpened();
         try
         {
@@ -186,14 +182,12 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
             return;
         }
 
-        // The wait takes no token: with one, the channel allocates a waiter per wait (per delivery on a quiet
-        // topic); without, it reuses one. Ending the stream completes the queue instead, which wakes the wait.
-        await using var ending = cancellationToken.UnsafeRegister(static queue => ((Channel<SseFrame>)queue!).Writer.TryComplete(), _queue);
-        var reader = _queue.Reader;
-        while (!_lagged && await reader.WaitToReadAsync(CancellationToken.None))
+        // The wait takes no token (the queue reuses its one wait); ending the stream completes the queue, which wakes it.
+        await using var ending = cancellationToken.UnsafeRegister(static queue => ((FrameQueue)queue!).Complete(), _queue);
+        while (!_lagged && await _queue.WaitToReadAsync())
         {
             DateTimeOffset? oldest = null;
-            while (!_lagged && _writer.Pending < FlushChunkBytes && reader.TryRead(out var frame))
+            while (!_lagged && _writer.Pending < FlushChunkBytes && _queue.TryRead(out var frame))
             {
                 oldest ??= frame.PublishedAt;
                 if (!TryWriteLive(frame))
