@@ -41,7 +41,8 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     private volatile bool _lagged;
     private volatile bool _sending; // a flush did not complete at once: the client (or its connection's other lanes) is what it waits on
     private TopicCursor _cursor;
-    private TopicRead? _first;
+    private TopicRead? _first; // until the stream writes it: a replay's events are not kept for the stream's life
+    private EventPosition? _startsAfter;
     private IDisposable? _attachment;
     private IStreamWriter _writer = null!;
 
@@ -117,6 +118,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         }
 
         _first = first;
+        _startsAfter = first.ContinuesAfter;
     }
 
     /// <summary>Detaches from the topic's fan-out.</summary>
@@ -132,12 +134,16 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         RunAsync(new ConnectionStreamWriter(connection, _services.Options.WriteTimeout), connection.ExpiresAt, clientGone);
 
     /// <summary>The position the stream starts after (the first read's), before anything is written.</summary>
-    internal EventPosition StartsAfter => (_first ?? throw new InvalidOperationException("The subscription is not open.")).ContinuesAfter;
+    internal EventPosition StartsAfter => _startsAfter ?? throw new InvalidOperationException("The subscription is not open.");
 
     /// <summary>Writes the stream through <paramref name="writer"/>, ending at <paramref name="expiresAt"/> when set; see the other overload.</summary>
     internal async Task RunAsync(IStreamWriter writer, DateTimeOffset? expiresAt, CancellationToken clientGone)
     {
-        var first = _first ?? throw new InvalidOperationException("The subscription is not open.");
+        if (_first is null)
+        {
+            throw new InvalidOperationException("The subscription is not open, or its stream was written already.");
+        }
+
         _writer = writer;
         using var expiry = expiresAt is { } at ? new CancellationTokenSource(SubscriberConnection.TimeLeft(at)) : null;
         using var ending = expiry is null // two tokens: the linked source holds no arrays (this lives as long as the stream)
@@ -146,7 +152,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         _services.Metrics.ConnectionOpened();
         try
         {
-            await StreamAsync(first, ending.Token);
+            await StreamAsync(ending.Token);
         }
         catch (Exception) when (clientGone.IsCancellationRequested)
         {
@@ -173,10 +179,11 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         }
     }
 
-    private async Task StreamAsync(TopicRead first, CancellationToken cancellationToken)
+    private async Task StreamAsync(CancellationToken cancellationToken)
     {
         _writer.Retry(_services.Options.RetryInterval);
-        await WritePagesAsync(_services.Reader.ContinueAsync(_grain, first, cancellationToken), _start.Asked, cancellationToken);
+        // The first page is handed to the replay and let go: no field, local or parameter of this method keeps it.
+        await WritePagesAsync(_services.Reader.ContinueAsync(_grain, Interlocked.Exchange(ref _first, null)!, cancellationToken), _start.Asked, cancellationToken);
         if (await FlushAsync(cancellationToken))
         {
             return;
