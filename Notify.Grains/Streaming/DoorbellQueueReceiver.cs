@@ -54,9 +54,20 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
 
     private async Task WaitForRingAsync(CancellationToken cancellationToken)
     {
+        // The agent's token is not given to the call: cancelling a grain call sends the doorbell a cancellation message,
+        // and when the doorbell's silo is stopping that message cannot be addressed, which Orleans logs as an error. The
+        // wait is bounded (readWait, and it ends at once when the doorbell's silo stops); cancelled, this side just
+        // stops waiting for its answer.
+        var call = doorbell.WaitAsync(_seenRings, readWait, CancellationToken.None);
         try
         {
-            _seenRings = await doorbell.WaitAsync(_seenRings, readWait, cancellationToken);
+            _seenRings = await call.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _seenRings = -1;
+            _ = call.ContinueWith(static abandoned => abandoned.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
         catch (Exception exception) when (exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
         {
