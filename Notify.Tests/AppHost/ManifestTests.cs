@@ -2,6 +2,7 @@ extern alias AppHostAssembly;
 
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Notify.Tests.Fixtures;
 
 namespace Notify.Tests.AppHost;
 
@@ -39,24 +40,9 @@ public sealed class ManifestTests
         {
             ArgumentList = { appHost, "--publisher", "manifest", "--output-path", outputPath },
             WorkingDirectory = Path.GetDirectoryName(appHost)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        Assert.True(process.ExitCode == 0 && File.Exists(outputPath), $"Publishing the manifest failed:\n{await output}\n{await error}");
+        var (exitCode, output, error) = await ProcessRun.ToEndAsync(start, TimeSpan.FromMinutes(2));
+        Assert.True(exitCode == 0 && File.Exists(outputPath), $"Publishing the manifest failed:\n{output}\n{error}");
     }
 
     /// <summary>Project paths and working directories are relative to the manifest's folder; make them absolute so two locations compare.</summary>

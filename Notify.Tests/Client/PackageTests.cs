@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 using Notify.Testing;
+using Notify.Tests.Fixtures;
 
 namespace Notify.Tests.Client;
 
@@ -17,8 +18,12 @@ public sealed class PackageTests : IDisposable
     {
         // The build the tests run on, packed as it is (no second build, no restore touching the shared obj/).
         var project = Path.Combine(RepositoryPaths.Root, "Notify.Client", "Notify.Client.csproj");
-        var (exitCode, output) = await RunAsync("dotnet", "pack", project, "-c", RepositoryPaths.Configuration, "--no-build", "--no-restore", "-o", _output, "--disable-build-servers", "-nologo");
-        Assert.True(exitCode == 0, output);
+        var pack = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "pack", project, "-c", RepositoryPaths.Configuration, "--no-build", "--no-restore", "-o", _output, "--disable-build-servers", "-nologo" },
+        };
+        var (exitCode, output, error) = await ProcessRun.ToEndAsync(pack, TimeSpan.FromMinutes(2));
+        Assert.True(exitCode == 0, output + error);
 
         var package = Assert.Single(Directory.GetFiles(_output, "Notify.Client.*.nupkg"));
         using var zip = ZipFile.OpenRead(package);
@@ -35,30 +40,5 @@ public sealed class PackageTests : IDisposable
         Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
         var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
         Assert.Equal(["Microsoft.Extensions.Http"], dependencies);
-    }
-
-    /// <summary>Runs a process to its end (stopped by its id, with its children, if it overruns) and answers its exit code and output.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
