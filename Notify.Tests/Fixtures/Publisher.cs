@@ -34,6 +34,10 @@ internal static class Publisher
         return http.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>The first page of a topic's buffered events (<c>GET /topics/{topic}/events</c>), with their publish times.</summary>
+    public static async Task<List<Notify.Api.Topics.BufferedEvent>> BufferedEventsAsync(this HttpClient http, string topic) =>
+        [.. (await http.GetFromJsonAsync<Notify.Api.Topics.BufferedEventsPage>($"topics/{topic}/events"))!.Events];
+
     /// <summary>A topic id no other test uses.</summary>
     public static string NewTopic(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 

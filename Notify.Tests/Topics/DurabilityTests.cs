@@ -60,9 +60,9 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
             ids.Add(await _http.PublishAsync(topic, $"event {i}"));
         }
 
-        var before = await BufferedAsync(topic);
+        var before = await _http.BufferedEventsAsync(topic);
         await DeactivateAsync(topic);
-        var after = await BufferedAsync(topic);
+        var after = await _http.BufferedEventsAsync(topic);
 
         Assert.Equal(before.Select(e => (e.Id, e.PublishedAt)), after.Select(e => (e.Id, e.PublishedAt)));
         foreach (var (buffered, index) in after.Select((e, i) => (e, i)))
@@ -71,7 +71,7 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
             var since = Uri.EscapeDataString(buffered.PublishedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             await using var stream = await SseTestClient.ConnectAsync(_http, topic, query: "?since=" + since);
             var live = await _http.PublishAsync(topic, $"live {index}");
-            var expected = (await BufferedAsync(topic)).Where(e => e.PublishedAt >= buffered.PublishedAt).Select(e => e.Id).ToList();
+            var expected = (await _http.BufferedEventsAsync(topic)).Where(e => e.PublishedAt >= buffered.PublishedAt).Select(e => e.Id).ToList();
             Assert.Equal(buffered.Id, expected[0]);
             Assert.Equal(expected, (await stream.TakeAsync(expected.Count)).Select(e => e.EventId));
             Assert.Equal(live, expected[^1]);
@@ -174,7 +174,4 @@ public sealed class DurabilityTests(DurableNotifyApp app) : IClassFixture<Durabl
         Assert.Equal("epoch", json.RootElement.GetProperty("reason").GetString());
         Assert.Equal(lastEventId, json.RootElement.GetProperty("lastEventId").GetString());
     }
-
-    private async Task<List<Notify.Api.Topics.BufferedEvent>> BufferedAsync(string topic) =>
-        [.. (await _http.GetFromJsonAsync<Notify.Api.Topics.BufferedEventsPage>($"topics/{topic}/events"))!.Events];
 }

@@ -51,12 +51,12 @@ public sealed class StartPointTests(StartPointTests.App app) : IClassFixture<Sta
             await _http.PublishAsync(topic, $"event {i}");
         }
 
-        var initial = await BufferedAsync(topic);
+        var initial = await _http.BufferedEventsAsync(topic);
         foreach (var boundary in initial.Select(e => e.PublishedAt).SelectMany(at => new[] { at.AddTicks(-1), at, at.AddTicks(1) }))
         {
             // Every buffered event published at or after the boundary (earlier rounds' live events too), then the live
             // one published now: right after them, so nothing else came in between.
-            var expected = (await BufferedAsync(topic)).Where(e => e.PublishedAt >= boundary).Select(e => e.Id).ToList();
+            var expected = (await _http.BufferedEventsAsync(topic)).Where(e => e.PublishedAt >= boundary).Select(e => e.Id).ToList();
             await using var stream = await SseTestClient.ConnectAsync(_http, topic, query: "?since=" + Uri.EscapeDataString(boundary.ToString("O", CultureInfo.InvariantCulture)));
             var live = await _http.PublishAsync(topic, "live");
             Assert.Equal(expected.Append(live), (await stream.TakeAsync(expected.Count + 1)).Select(e => e.EventId));
@@ -68,13 +68,13 @@ public sealed class StartPointTests(StartPointTests.App app) : IClassFixture<Sta
     {
         var topic = Publisher.NewTopic("since-old");
         var first = await _http.PublishAsync(topic, "will leave the buffer");
-        var firstAt = (await BufferedAsync(topic)).Single().PublishedAt;
+        var firstAt = (await _http.BufferedEventsAsync(topic)).Single().PublishedAt;
         for (var i = 0; i < BufferMaxEvents; i++)
         {
             await _http.PublishAsync(topic, $"kept {i}");
         }
 
-        var buffered = await BufferedAsync(topic);
+        var buffered = await _http.BufferedEventsAsync(topic);
         Assert.DoesNotContain(buffered, e => e.Id == first);
         var asked = firstAt.ToString("O", CultureInfo.InvariantCulture);
         await using (var stream = await SseTestClient.ConnectAsync(_http, topic, query: "?since=" + Uri.EscapeDataString(asked)))
@@ -118,7 +118,7 @@ public sealed class StartPointTests(StartPointTests.App app) : IClassFixture<Sta
     {
         var (kept, overflowed) = (Publisher.NewTopic("since-set"), Publisher.NewTopic("since-set-overflowed"));
         await _http.PublishAsync(kept, "before");
-        var beforeAt = (await BufferedAsync(kept)).Single().PublishedAt;
+        var beforeAt = (await _http.BufferedEventsAsync(kept)).Single().PublishedAt;
         var since = beforeAt.AddMilliseconds(1); // event times are kept to the millisecond
         await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > since.AddMilliseconds(1), "the clock passed the instant");
         await _http.PublishAsync(kept, "after 1");
@@ -170,7 +170,4 @@ public sealed class StartPointTests(StartPointTests.App app) : IClassFixture<Sta
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
-
-    private async Task<List<BufferedEvent>> BufferedAsync(string topic) =>
-        [.. (await _http.GetFromJsonAsync<BufferedEventsPage>($"topics/{topic}/events"))!.Events];
 }
