@@ -58,6 +58,11 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
         // and when the doorbell's silo is stopping that message cannot be addressed, which Orleans logs as an error. The
         // wait is bounded (readWait, and it ends at once when the doorbell's silo stops); cancelled, this side just
         // stops waiting for its answer.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return; // the agent let go while the queue was read: no call (its silo may be stopping, and could not address it)
+        }
+
         var call = doorbell.WaitAsync(_seenRings, readWait, CancellationToken.None);
         try
         {
