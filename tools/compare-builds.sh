@@ -5,6 +5,9 @@
 #
 #   tools/compare-builds.sh <before-revision> [rounds] [scenario ...]     e.g. tools/compare-builds.sh HEAD~3 3 fanout manytopics
 #
+# BEFORE_ENV / AFTER_ENV (space-separated NAME=value) are added to that arm's server environment only, to compare a
+# runtime setting on one build: BEFORE_ENV= AFTER_ENV="DOTNET_GCgen0size=0x4000000" tools/compare-builds.sh HEAD 2 manytopics
+#
 # The per-client limits are raised out of the way (every connection comes from 127.0.0.1, one client to the limits).
 # Every server is stopped by its own process id when its run ends, and on failure or Ctrl+C too.
 set -euo pipefail
@@ -35,12 +38,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # run <label> <checkout> <scenario> <round>
 run() {
-  local label=$1 checkout=$2 scenario=$3 round=$4 port
+  local label=$1 checkout=$2 scenario=$3 round=$4 port extra
   port=$(free_port)
+  if [ "$label" = before ]; then extra=${BEFORE_ENV:-}; else extra=${AFTER_ENV:-}; fi
   (cd "$checkout/Notify.Api/bin/Release/net10.0" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
     Logging__LogLevel__Default=Warning Orleans__Endpoints__SiloPort="$(free_port)" Orleans__Endpoints__GatewayPort="$(free_port)" \
     Notify__Limits__MaxConnectionsPerClient=10000000 Notify__Limits__PublishesPerSecondPerClient=10000000 \
-    Notify__Limits__PublishBurstPerClient=10000000 dotnet Notify.Api.dll) >"$work/$label-$scenario-$round.log" 2>&1 &
+    Notify__Limits__PublishBurstPerClient=10000000 $extra dotnet Notify.Api.dll) >"$work/$label-$scenario-$round.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 600); do
     if curl -fs "http://127.0.0.1:$port/health" >/dev/null; then break; fi

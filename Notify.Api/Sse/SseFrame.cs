@@ -47,10 +47,13 @@ public sealed class SseFrame
     /// Encodes a topic event: <c>id:</c>, <c>event:</c> when typed, one <c>data:</c> line per line of the
     /// data (CR, LF and CRLF all end a line), then a blank line.
     /// </summary>
-    public static SseFrame ForEvent(TopicEvent topicEvent)
+    public static SseFrame ForEvent(TopicEvent topicEvent) => ForEvent(topicEvent, topicEvent.Position);
+
+    /// <summary>An event's frame, carrying <paramref name="position"/> (the event's own, with an epoch string shared by the caller).</summary>
+    public static SseFrame ForEvent(TopicEvent topicEvent, EventPosition position)
     {
         var id = topicEvent.Id;
-        return new SseFrame(topicEvent.Position, Encode(id, topicEvent.Type, topicEvent.Data), publishedAt: topicEvent.PublishedAt);
+        return new SseFrame(position, Encode(id, topicEvent.Type, topicEvent.Data), publishedAt: topicEvent.PublishedAt);
     }
 
     /// <summary>
