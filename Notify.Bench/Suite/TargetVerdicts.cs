@@ -7,7 +7,7 @@ internal static class TargetVerdicts
     private static readonly (string Key, string Why, string Link)[] Explanations =
     [
         ("manytopics: p99",
-            "the silo needs about twice nchan's CPU per event here (`manytopics: server CPU` below), so with the generator on the same two cores events wait for a core, and with 10,000 connections open each gen0 collection pauses the silo for 17–35 ms; with 1,000 subscribers the same load gave p99 9 ms",
+            "the silo needs about twice nchan's CPU per event here (`manytopics: server CPU` below), so with the generator on the same two cores events wait for a core, and each gen0 collection pauses the silo for 15–25 ms (a GC trace: the time grows with the subscriptions written to since the last collection, whose old objects hold the young frames and positions); the deliveries a pause holds back then drain slowly at 80–90 % of a core, so shorter pauses alone did not lower the p99; with 1,000 subscribers the same load gave p99 9 ms",
             "performance.md#manytopics-tail-latency-target-p99--10-ms"),
         ("manytopics: p50",
             "the silo needs about twice nchan's CPU per event here (`manytopics: server CPU` below), and the events wait for a core the generator also uses; at 500 and 1,000 events/s the median is 0.8 and 1.2 ms (latency-at-load table)",

@@ -7,15 +7,17 @@ namespace Notify.Grains.Streaming;
 /// doorbell and reads again, so the agent gets new data as soon as it is enqueued.
 /// </summary>
 /// <remarks>
-/// No ring is missed: the ring count a wait compares against was read before the empty read, and a
-/// producer rings only after its enqueue completed. So either the read saw the data, or the ring came
-/// after the count was read and the wait returns at once.
+/// After a read that emptied the queue, the next read first waits for a ring: one grain call per wake-up instead of a
+/// read that finds nothing and then the wait. No ring is missed: the count a wait compares against was read before the
+/// read that emptied the queue, and a producer rings only after its enqueue completed. So either that read saw the
+/// data, or the ring came after the count was read and the wait returns at once.
 /// The doorbell only says when to read: when it cannot be reached (its silo just left), the reader reads all the same.
 /// </remarks>
 internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueDoorbellGrain doorbell, TimeSpan readWait)
     : IQueueAdapterReceiver
 {
     private long _seenRings = -1; // no count yet: the first wait returns at once with the current one
+    private bool _drained = true; // the last read emptied the queue (or none was made yet): wait for a ring before reading
 
     public Task Initialize(TimeSpan timeout) => queue.Initialize(timeout, CancellationToken.None);
 
@@ -35,14 +37,20 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
                 return [];
             }
 
-            var messages = await queue.GetQueueMessagesAsync(maxCount, CancellationToken.None);
-            if (messages.Count > 0)
+            if (_drained)
             {
-                return messages;
+                // The last read took all there was: a read now would most likely find nothing (on a quiet topic, a queue
+                // read per event for nothing). The doorbell answers at once if anything was enqueued since that read.
+                await WaitForRingAsync(cancellationToken);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return [];
+                }
             }
 
-            await WaitForRingAsync(cancellationToken);
-            return cancellationToken.IsCancellationRequested ? [] : await queue.GetQueueMessagesAsync(maxCount, CancellationToken.None);
+            var messages = await queue.GetQueueMessagesAsync(maxCount, CancellationToken.None);
+            _drained = maxCount < 0 || messages.Count < maxCount;
+            return messages;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
