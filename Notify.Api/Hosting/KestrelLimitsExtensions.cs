@@ -28,6 +28,8 @@ public static class KestrelLimitsExtensions
 
         // Then what configuration says, so every limit can be changed without code.
         builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+        // The sockets transport's own options (IOQueueCount, UnsafePreferInlineScheduling, ...) under Kestrel:Sockets.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(builder.Configuration.GetSection("Kestrel:Sockets"));
         return builder;
     }
 }

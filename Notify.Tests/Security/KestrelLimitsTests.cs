@@ -18,7 +18,16 @@ public sealed class KestrelLimitsTests(KestrelLimitsTests.App app) : IClassFixtu
         ["Kestrel:Limits:RequestHeadersTimeout"] = Timeout.ToString(),
         ["Kestrel:Limits:KeepAliveTimeout"] = Timeout.ToString(),
         ["Notify:Sse:HeartbeatInterval"] = "00:00:01",
+        ["Kestrel:Sockets:IOQueueCount"] = "1",
     });
+
+    [Fact]
+    public void TheSocketsTransport_TakesItsOptionsFromKestrelSockets()
+    {
+        var transport = app.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
+        Assert.Equal(1, transport.IOQueueCount);
+        Assert.False(transport.UnsafePreferInlineScheduling); // the default, measured best for many quiet topics
+    }
 
     [Fact]
     public async Task AQuietStream_OutlivesTheTimeouts_AndDelivers()
