@@ -11,12 +11,17 @@ namespace Notify.Grains.Streaming;
 /// read that finds nothing and then the wait. No ring is missed: the count a wait compares against was read before the
 /// read that emptied the queue, and a producer rings only after its enqueue completed. So either that read saw the
 /// data, or the ring came after the count was read and the wait returns at once.
-/// The doorbell only says when to read: when it cannot be reached (its silo just left), the reader reads all the same.
+/// The doorbell only says when to read: when it cannot be reached (its silo just left), the reader reads all the same,
+/// and while it declines to wait (its silo is stopping) the reader polls the queue instead of asking it again and again.
 /// </remarks>
 internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueDoorbellGrain doorbell, TimeSpan readWait)
     : IQueueAdapterReceiver
 {
+    /// <summary>How often the queue is read while its doorbell is not asked (it declined to wait: its silo is stopping).</summary>
+    internal static readonly TimeSpan PollWhileDeclined = TimeSpan.FromMilliseconds(20);
+
     private long _seenRings = -1; // no count yet: the first wait returns at once with the current one
+    private long _declinedUntil; // Environment.TickCount64 until which the doorbell is not asked
     private bool _drained = true; // the last read emptied the queue (or none was made yet): wait for a ring before reading
 
     public Task Initialize(TimeSpan timeout) => queue.Initialize(timeout, CancellationToken.None);
@@ -71,10 +76,26 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
             return; // the agent let go while the queue was read: no call (its silo may be stopping, and could not address it)
         }
 
-        var call = doorbell.WaitAsync(_seenRings, readWait, CancellationToken.None);
+        if (Environment.TickCount64 < _declinedUntil)
+        {
+            // Its silo is stopping. Asked in a loop, it would get a call after another until its activation left, and
+            // the first call after that is refused there with a warning: the queue is polled instead, for a while.
+            await Task.Delay(PollWhileDeclined, cancellationToken);
+            return;
+        }
+
+        var asked = _seenRings;
+        var askedAt = Environment.TickCount64;
+        var call = doorbell.WaitAsync(asked, readWait, CancellationToken.None);
         try
         {
             _seenRings = await call.WaitAsync(cancellationToken);
+            if (asked >= 0 && _seenRings == asked && readWait > TimeSpan.Zero
+                && Environment.TickCount64 - askedAt < readWait.TotalMilliseconds / 4)
+            {
+                // No ring, and no wait either: the doorbell answers so only while its silo stops (QueueDoorbellGrain).
+                _declinedUntil = Environment.TickCount64 + (long)readWait.TotalMilliseconds;
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
