@@ -18,7 +18,7 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
     : IQueueAdapterReceiver
 {
     /// <summary>How often the queue is read while its doorbell is not asked (it declined to wait: its silo is stopping).</summary>
-    internal static readonly TimeSpan PollWhileDeclined = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan PollWhileDeclined = TimeSpan.FromMilliseconds(20);
 
     private long _seenRings = -1; // no count yet: the first wait returns at once with the current one
     private long _declinedUntil; // Environment.TickCount64 until which the doorbell is not asked
