@@ -40,17 +40,18 @@ public static class CrossOriginExtensions
     public static IApplicationBuilder UseNotifyCors(this IApplicationBuilder app)
     {
         app.UseCors();
-        return app.Use(async (context, next) =>
+        // Not async: a stream's request keeps each middleware that awaits it for the stream's life, a passed-through call
+        // costs the connection nothing.
+        return app.Use((context, next) =>
         {
             string? origin = context.Request.Headers.Origin;
             if (string.IsNullOrEmpty(origin) || IsSameOrigin(context.Request, origin)
                 || context.RequestServices.GetRequiredService<IOptions<BrowserOriginsOptions>>().Value.Allows(origin))
             {
-                await next(context);
-                return;
+                return next(context);
             }
 
-            await Results.Problem(
+            return Results.Problem(
                 "Requests from this page's origin are not allowed; see Notify:Cors:AllowedOrigins.",
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Origin not allowed").ExecuteAsync(context);

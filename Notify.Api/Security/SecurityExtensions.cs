@@ -17,10 +17,16 @@ public static partial class SecurityExtensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations()
             .Validate(HasValidSelectors, "Notify:Auth:Anonymous lists topic selectors: an id, a prefix ending in '.*', or '*'.")
             .ValidateOnStart();
-        services.AddHttpClient(JwksClient);
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, IHttpClientFactory>((jwt, auth, clients) => JwtConfiguration.Apply(jwt, auth.Value, clients.CreateClient(JwksClient)));
+        // Without a key no token can validate: no authentication is registered then, or ASP.NET Core would add its
+        // middleware by itself, and every stream would hold a handler and an empty result for its life.
+        if (builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>()?.Enabled == true)
+        {
+            services.AddHttpClient(JwksClient);
+            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                .Configure<IOptions<AuthOptions>, IHttpClientFactory>((jwt, auth, clients) => JwtConfiguration.Apply(jwt, auth.Value, clients.CreateClient(JwksClient)));
+        }
+
         services.AddSingleton<TopicAccess>();
         services.AddNotifyCors();
         services.AddNotifyLimits();
@@ -37,12 +43,16 @@ public static partial class SecurityExtensions
     {
         app.UseForwardedHeaders();
         app.UseNotifyCors();
-        app.UseAuthentication();
-        app.UseRateLimiter();
         if (app.Services.GetRequiredService<TopicAccess>().IsOpen)
         {
             LogRunningOpen(app.Logger);
         }
+        else
+        {
+            app.UseAuthentication(); // before the limits: a client with a token counts as its subject
+        }
+
+        app.UseRateLimiter();
 
         return app;
     }

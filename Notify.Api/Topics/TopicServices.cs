@@ -6,7 +6,10 @@ using Notify.Api.Subscriptions;
 
 namespace Notify.Api.Topics;
 
-/// <summary>What the topic endpoints depend on, bound with <c>[AsParameters]</c>.</summary>
+/// <summary>
+/// What the topic endpoints depend on: one instance for the silo (every part is a singleton). Not bound with
+/// <c>[AsParameters]</c>, which builds one per request, and a stream's endpoint keeps it for the stream's life.
+/// </summary>
 public sealed record TopicServices(
     IClusterClient Client,
     SubscriptionRegistry Subscriptions,

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Notify.Api.Limits;
 using Notify.Api.Security;
 using Notify.Api.Sse;
@@ -19,7 +20,7 @@ public static partial class TopicSetStreamsApi
         return topics;
     }
 
-    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> SubscribeAsync(HttpContext context, [AsParameters] TopicServices services)
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> SubscribeAsync(HttpContext context, [FromServices] TopicServices services)
     {
         if (Validate(context, services.Sse.Value.MaxTopicsPerStream, out var topics) is { } invalid)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Notify.Api.Hosting;
 using Notify.Api.Limits;
 using Notify.Api.Security;
@@ -33,7 +34,7 @@ public static partial class TopicsApi
 
     /// <summary><c>POST /topics/{topic}</c>: the body is the event's data; <c>?type=</c> sets its SSE type.</summary>
     public static async Task<Results<JsonHttpResult<PublishedEvent>, ProblemHttpResult>> PublishAsync(
-        string topic, string? type, HttpContext context, [AsParameters] TopicServices services)
+        string topic, string? type, HttpContext context, [FromServices] TopicServices services)
     {
         string? idempotencyKey = context.Request.Headers[IdempotencyKeyHeader];
         if (ValidatePublish(topic, type, idempotencyKey, context.Request.ContentType) is { } invalid)
@@ -94,7 +95,7 @@ public static partial class TopicsApi
     /// at <c>?since=</c>, or live.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> SubscribeAsync(
-        string topic, HttpContext context, [AsParameters] TopicServices services)
+        string topic, HttpContext context, [FromServices] TopicServices services)
     {
         if (TopicRules.ValidateTopic(topic) is { } topicError)
         {
@@ -155,7 +156,7 @@ public static partial class TopicsApi
 
     /// <summary><c>GET /topics/{topic}/events?after={id}&amp;limit={n}</c>: buffered events as JSON.</summary>
     public static async Task<Results<JsonHttpResult<BufferedEventsPage>, ProblemHttpResult>> ListEventsAsync(
-        string topic, string? after, string? limit, HttpContext context, [AsParameters] TopicServices services)
+        string topic, string? after, string? limit, HttpContext context, [FromServices] TopicServices services)
     {
         if (TopicRules.ValidateTopic(topic) is { } topicError)
         {

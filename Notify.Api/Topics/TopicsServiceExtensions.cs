@@ -13,6 +13,7 @@ public static class TopicsServiceExtensions
         services.AddOptions<UnavailableOptions>().BindConfiguration(UnavailableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<NotifyMetrics>();
         services.AddSingleton<PublishPacing>();
+        services.AddSingleton<TopicServices>();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
             context.HttpContext.RequestServices.GetRequiredService<NotifyMetrics>().Rejected(context.HttpContext, context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TopicsJsonContext.Default));
