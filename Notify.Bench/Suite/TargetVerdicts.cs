@@ -16,7 +16,7 @@ internal static class TargetVerdicts
             "`perf` by step: socket writes 32 % (the work nchan does too), the Orleans stream path (queue grain, doorbell, pulling agent, delivery to the silo's consumer, messaging) 30 %, the publish request 16 %; about 0.65 CPU-ms per event against nchan's 0.32, the difference being the per-publish machinery, which 10 subscribers per event do not spread",
             "performance.md#where-one-silos-cpu-goes-step-by-step"),
         ("idle: ≤ 12 KiB",
-            "the heap dump holds about 12 KB of live objects per connection, about 8 KB of them Kestrel's HTTP/1.1 connection and request state, which any ASP.NET Core SSE endpoint holds (Notify's own share is about 1.5 KB); the rest of the figure is GC headroom",
+            "a heap dump holds about 13 KB of live objects per connection (besides Kestrel's pooled blocks left free by the connect burst), most of it Kestrel's HTTP/1.1 connection and request state and the middleware's suspended state, which any ASP.NET Core SSE endpoint holds (Notify's own share is about 1.5 KB); 1.7 KB that the pipeline kept without using it (authentication on a node without a key among them) were removed after this run (resident memory per idle connection: 12.3 against 13.3 KiB in an A/B of 4 runs each)",
             "performance.md#memory-per-idle-connection-target--12-kib"),
         ("connect:",
             "the topic's grain is not what limits it (10,000 subscribers over 100 topics connect in the same time); in `perf` over the burst, Kestrel's request handling and the streams' first writes are half the silo's samples and the runtime's unresolved frames (the GC among them) 28 %: the per-connection cost of an ASP.NET Core request and its stream's start",
