@@ -60,6 +60,8 @@ IResourceBuilder<ProjectResource> AddSilo(string name)
         .WaitFor(store)
         // Otherwise a silo may advertise another of the machine's addresses.
         .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
+        // The gateway's name for the silo too: topic grains are placed, and publishes routed, by it (TopicOwners).
+        .WithEnvironment("Orleans__Name", name)
         .WithHttpHealthCheck("/health")
         // Tokens signed with the run's key; the demo page's topics are open to anyone.
         .WithEnvironment("Notify__Auth__SigningKey", signingKey)

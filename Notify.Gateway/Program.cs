@@ -10,7 +10,8 @@ builder.Services.AddRequestTimeouts(); // each route's Timeout (appsettings.json
 builder.Services.AddStreamsOfUnhealthySilos();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddServiceDiscoveryDestinationResolver();
+    .AddServiceDiscoveryDestinationResolver()
+    .AddTopicOwnerLoadBalancing(); // a topic's publishes go to the silo its grain is on
 
 var app = builder.Build();
 

@@ -7,17 +7,18 @@ namespace Notify.Testing;
 public static class SiloEnvironment
 {
     /// <summary>
-    /// A silo serving HTTP on <paramref name="httpPort"/>, HTTP/2 without TLS for the load balancer on
+    /// The silo <paramref name="name"/> (the gateway's destination id for it, by which topics are placed), serving HTTP on <paramref name="httpPort"/>, HTTP/2 without TLS for the load balancer on
     /// <paramref name="loadBalancerPort"/>, and Orleans on <paramref name="siloPort"/>, clustered through
     /// the store at <paramref name="store"/> (membership, stream pub-sub state, topics) with the others of
     /// <paramref name="clusterId"/>, as the AppHost gives it, with the per-client limits of <see cref="OneAddressLoad"/>.
     /// </summary>
-    public static Dictionary<string, string> For(int httpPort, int loadBalancerPort, int siloPort, string store, string clusterId, string serviceId) => new()
+    public static Dictionary<string, string> For(string name, int httpPort, int loadBalancerPort, int siloPort, string store, string clusterId, string serviceId) => new()
     {
         ["Kestrel__Endpoints__Public__Url"] = $"http://127.0.0.1:{httpPort}",
         ["Kestrel__Endpoints__LoadBalancer__Url"] = $"http://127.0.0.1:{loadBalancerPort}",
         ["Kestrel__Endpoints__LoadBalancer__Protocols"] = "Http2",
         ["ConnectionStrings__store"] = store,
+        ["Orleans__Name"] = name,
         ["Orleans__ClusterId"] = clusterId,
         ["Orleans__ServiceId"] = serviceId,
         ["Orleans__Clustering__ProviderType"] = "Redis",

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notify.Grains.Diagnostics;
+using Notify.Grains.Placement;
 using Notify.Grains.Streaming;
 using Notify.Grains.Topics;
 using Orleans.Configuration;
@@ -44,6 +45,9 @@ public static class SiloHostingExtensions
             {
                 silo.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
             }
+
+            // A topic's grain starts on the silo the gateway sends the topic's publishes to (its owner, by silo name).
+            silo.AddTopicOwnerPlacement();
 
             // Grain calls join the trace of the request (or event) that made them.
             silo.AddActivityPropagation();

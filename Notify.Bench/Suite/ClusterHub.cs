@@ -37,7 +37,7 @@ internal sealed class ClusterHub : IHub
         var siloPorts = Enumerable.Range(0, SiloCount).Select(_ => (Http: FreePort.Next(), LoadBalancer: FreePort.Next())).ToList();
         foreach (var ((port, loadBalancerPort), index) in siloPorts.Select((p, i) => (p, i)))
         {
-            var environment = SiloEnvironment.For(port, loadBalancerPort, FreePort.Next(), $"127.0.0.1:{_storePort}", _clusterId, "notify-bench");
+            var environment = SiloEnvironment.For($"silo-{index + 1}", port, loadBalancerPort, FreePort.Next(), $"127.0.0.1:{_storePort}", _clusterId, "notify-bench");
             environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             var silo = Start(ChildProcess.StartProgram($"silo-{index + 1}", "Notify.Api", environment));
             await silo.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(90), cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.Grains.Diagnostics;
 using Notify.Grains.Events;
+using Notify.Grains.Placement;
 using Notify.Grains.Reads;
 using Notify.Grains.Storage;
 using Notify.Grains.Streaming;
@@ -29,6 +30,7 @@ namespace Notify.Grains.Topics;
 /// </para>
 /// </remarks>
 [Reentrant]
+[TopicOwnerPlacement] // on the silo the gateway sends the topic's publishes to
 internal sealed partial class TopicGrain : Grain, ITopicGrain
 {
     /// <summary>How soon the copy is read again from the log after a store failure left it unsure.</summary>

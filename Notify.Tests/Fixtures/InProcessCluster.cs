@@ -17,7 +17,7 @@ public sealed class InProcessCluster : IAsyncLifetime
         var clusterId = $"in-process-{Guid.NewGuid():N}";
         for (var i = 0; i < 2; i++)
         {
-            var silo = new ClusteredApp(_store.ConnectionString, clusterId);
+            var silo = new ClusteredApp($"silo-{i + 1}", _store.ConnectionString, clusterId);
             _silos.Add(silo);
             await silo.InitializeAsync();
         }
@@ -59,11 +59,11 @@ public sealed class InProcessCluster : IAsyncLifetime
     }
 
     /// <summary>A silo configured as the AppHost configures its silos (<see cref="SiloEnvironment"/>), on free ports.</summary>
-    private sealed class ClusteredApp(string store, string clusterId) : NotifyApp(Settings(store, clusterId))
+    private sealed class ClusteredApp(string name, string store, string clusterId) : NotifyApp(Settings(name, store, clusterId))
     {
         // The environment variables as configuration keys; Kestrel's endpoints are the test server's own.
-        private static Dictionary<string, string?> Settings(string store, string clusterId) =>
-            SiloEnvironment.For(httpPort: 0, loadBalancerPort: 0, FreePort.Next(), store, clusterId, clusterId)
+        private static Dictionary<string, string?> Settings(string name, string store, string clusterId) =>
+            SiloEnvironment.For(name, httpPort: 0, loadBalancerPort: 0, FreePort.Next(), store, clusterId, clusterId)
                 .Where(setting => !setting.Key.StartsWith("Kestrel__", StringComparison.Ordinal))
                 .ToDictionary(setting => setting.Key.Replace("__", ":", StringComparison.Ordinal), setting => (string?)setting.Value);
     }

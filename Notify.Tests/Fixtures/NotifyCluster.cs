@@ -168,7 +168,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     }
 
     private ChildProcess StartSilo(string name, SiloPorts ports) =>
-        ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(ports.Http, ports.LoadBalancer, ports.Silo, Store.ConnectionString, _clusterId, "notify-tests"));
+        ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(name, ports.Http, ports.LoadBalancer, ports.Silo, Store.ConnectionString, _clusterId, "notify-tests"));
 
     /// <summary>A silo's ports: public HTTP, the load balancer's HTTP/2, Orleans.</summary>
     private sealed record SiloPorts(int Http, int LoadBalancer, int Silo);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Notify.Grains.Diagnostics;
+using Notify.Grains.Placement;
 using Notify.Grains.Storage;
 using Notify.Grains.Streaming;
 using Notify.Grains.Topics;
@@ -60,6 +61,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(NotifyProviderNames.PubSubStore);
             siloBuilder.AddDoorbellMemoryStreams(NotifyProviderNames.Streams);
+            siloBuilder.AddTopicOwnerPlacement();
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TopicOptions.ClockKey, new ManualTimeProvider());
             siloBuilder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
             siloBuilder.Services.AddSingleton<TopicStoreMetrics>();
