@@ -135,13 +135,13 @@ internal sealed class TrafficRun
         }
 
         var positionsPerPublish = _acknowledged.Values.Sum(ids => ids.Count - ids.Select(a => Publisher.SequenceOf(a.Id)).Distinct().Count());
-        var longestOutage = _acknowledged.Values
-            .Select(acks => acks.Zip(acks.Skip(1)).Select(pair => Stopwatch.GetElapsedTime(pair.First.AcknowledgedAt, pair.Second.AcknowledgedAt)).DefaultIfEmpty().Max())
-            .Max();
+        var outages = _acknowledged.ToDictionary(
+            topic => topic.Key,
+            topic => topic.Value.Zip(topic.Value.Skip(1)).Select(pair => Stopwatch.GetElapsedTime(pair.First.AcknowledgedAt, pair.Second.AcknowledgedAt)).DefaultIfEmpty().Max());
         return new TrafficFigures(
             Attempts, AcknowledgedCount, delivered, subscribers.Count, missing, duplicated + positionsPerPublish, outOfOrder, resets,
             subscribers.Sum(s => s.Connections - 1), subscribers.Sum(s => s.Refusals),
-            TimeSpan.FromTicks(Volatile.Read(ref _slowestAnswerTicks)), longestOutage, longestDelivery, longestDelivered);
+            TimeSpan.FromTicks(Volatile.Read(ref _slowestAnswerTicks)), outages.Values.Max(), longestDelivery, longestDelivered, outages);
     }
 }
 
@@ -150,9 +150,11 @@ internal sealed class TrafficRun
 /// <param name="LongestTopicOutage">The longest time a topic went without an acknowledged publish, its publisher retrying.</param>
 /// <param name="LongestDeliveryDelay">The longest time from an event's acknowledgement until a subscriber of its topic had it.</param>
 /// <param name="LongestDelivered">The id of that event.</param>
+/// <param name="OutageByTopic">Per topic, the longest time it went without an acknowledged publish.</param>
 internal sealed record TrafficFigures(
     int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects, int Refusals,
-    TimeSpan SlowestAnswer, TimeSpan LongestTopicOutage, TimeSpan LongestDeliveryDelay, string LongestDelivered)
+    TimeSpan SlowestAnswer, TimeSpan LongestTopicOutage, TimeSpan LongestDeliveryDelay, string LongestDelivered,
+    IReadOnlyDictionary<string, TimeSpan> OutageByTopic)
 {
     public override string ToString() =>
         $"events published {Published} (attempts, retries included), acknowledged {Acknowledged}, delivered {Delivered} " +
