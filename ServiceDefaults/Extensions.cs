@@ -34,6 +34,19 @@ public static class ServiceDefaultsExtensions
 
     private const string LiveTag = "live";
 
+    /// <summary>The built-in meters of ASP.NET Core that Notify's services use.</summary>
+    private static readonly string[] AspNetCoreMeters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.RateLimiting",
+        "Microsoft.AspNetCore.Authentication",
+        "Microsoft.AspNetCore.Authorization",
+        "Microsoft.AspNetCore.MemoryPool",
+    ];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -62,7 +75,10 @@ public static class ServiceDefaultsExtensions
 
         var openTelemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
+                // ASP.NET Core's own meters, listened to directly. AddAspNetCoreInstrumentation() adds the same meters and
+                // a middleware (for error.type) whose suspended state every SSE stream kept for its whole life: 128 B per
+                // connection in each silo and again in the gateway.
+                .AddMeter(AspNetCoreMeters)
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.Orleans", NotifyMeterName)

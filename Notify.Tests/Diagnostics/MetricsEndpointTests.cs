@@ -59,6 +59,10 @@ public sealed class MetricsEndpointTests(MetricsEndpointTests.App app) : IClassF
         Assert.InRange(Delta(before, after, "notify_delivery_lag_seconds_count"), 2, 6);
         Assert.Equal(Delta(before, after, "notify_delivery_lag_seconds_count"), Delta(before, after, "notify_delivery_lag_seconds_bucket", ("le", "10")));
 
+        // ASP.NET Core's own instruments: the rejected publish among the requests, by status; Kestrel's connections.
+        Assert.Equal(1, Delta(before, after, "http_server_request_duration_seconds_count", ("http_response_status_code", "415")));
+        Assert.True(after.Describes("kestrel_active_connections"), "Kestrel's instruments are missing");
+
         // Orleans' and the runtime's instruments are there too.
         Assert.True(after.Describes("dotnet_gc_collections_total"), "the runtime's instruments are missing");
     }
