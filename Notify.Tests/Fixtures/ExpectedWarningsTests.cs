@@ -28,4 +28,23 @@ public sealed class ExpectedWarningsTests
 
         Assert.False(ExpectedWarnings.SlowGrainDeactivation(entry, under: TimeSpan.FromSeconds(1.5)));
     }
+
+    [Fact]
+    public void ADoorbellWaitAsTheSiloStops_IsRecognised_AndOnlyForADoorbell()
+    {
+        var registration = new CapturedLogs.Entry(
+            "Orleans.Grain", LogLevel.Warning,
+            "Failed to register grain [Activation: S127.0.0.1:45349:155173880/queuedoorbell/TopicStreams/7@25d5 State=Creating] in grain directory",
+            null, []);
+        var forward = new CapturedLogs.Entry(
+            "Orleans.Messaging", LogLevel.Error,
+            "Failed to address message Request [S127.0.0.1:45349:155173880 sys.svc.stream.agent]->[ queuedoorbell/TopicStreams/6] WaitAsync #0F[ForwardCount=1]",
+            new SiloUnavailableException("shutting down"), []);
+        var topicRegistration = registration with { Message = "Failed to register grain [Activation: S127.0.0.1:45349:155173880/topic/demo@25d5 State=Creating] in grain directory" };
+
+        Assert.True(ExpectedWarnings.DoorbellWaitAsSiloStops(registration));
+        Assert.True(ExpectedWarnings.DoorbellWaitAsSiloStops(forward));
+        Assert.False(ExpectedWarnings.DoorbellWaitAsSiloStops(topicRegistration));
+        Assert.False(ExpectedWarnings.DoorbellWaitAsSiloStops(forward with { Exception = new TimeoutException() }));
+    }
 }
