@@ -8,33 +8,28 @@ namespace Notify.Gateway;
 /// The silos' load-balancing policy (<c>TopicOwner</c>). A request on a route marked <c>"RouteBy": "TopicOwner"</c>
 /// (publishes, history reads) goes to the owner of its <c>{topic}</c> among the healthy silos: the silo its grain is
 /// placed on when the destination ids are the silos' names (<see cref="TopicOwners"/>). The grain then takes the
-/// publish in its own process instead of one more hop between silos. Anything else, above all the event streams, is
-/// spread as by YARP's <c>PowerOfTwoChoices</c>: of two random silos, the one with fewer requests in flight.
+/// publish in its own process instead of one more hop between silos. Anything else, above all the event streams, goes
+/// to YARP's <c>PowerOfTwoChoices</c>: of two random silos, the one with fewer requests in flight.
 /// </summary>
-internal sealed class TopicOwnerLoadBalancing : ILoadBalancingPolicy
+internal sealed class TopicOwnerLoadBalancing(IServiceProvider services) : ILoadBalancingPolicy
 {
     public const string PolicyName = "TopicOwner";
     private const string RouteByKey = "RouteBy";
+
+    // Looked up on first use: the policies are one list of services, this one among them.
+    private readonly Lazy<ILoadBalancingPolicy> _spread = new(() =>
+        services.GetServices<ILoadBalancingPolicy>().Single(policy => policy.Name == LoadBalancingPolicies.PowerOfTwoChoices));
 
     public string Name => PolicyName;
 
     public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
     {
-        if (availableDestinations.Count <= 1)
-        {
-            return availableDestinations.Count == 0 ? null : availableDestinations[0];
-        }
-
-        if (context.GetRouteValue("topic") is string { Length: > 0 } topic && RoutesByTopicOwner(context))
+        if (availableDestinations.Count > 1 && context.GetRouteValue("topic") is string { Length: > 0 } topic && RoutesByTopicOwner(context))
         {
             return TopicOwners.Pick(topic, availableDestinations, SiloName);
         }
 
-        var first = Random.Shared.Next(availableDestinations.Count);
-        var second = Random.Shared.Next(availableDestinations.Count - 1);
-        second += second >= first ? 1 : 0; // two different silos
-        var (a, b) = (availableDestinations[first], availableDestinations[second]);
-        return a.ConcurrentRequestCount <= b.ConcurrentRequestCount ? a : b;
+        return _spread.Value.PickDestination(context, cluster, availableDestinations);
     }
 
     /// <summary>

@@ -141,21 +141,22 @@ internal sealed class TrafficRun
         return new TrafficFigures(
             Attempts, AcknowledgedCount, delivered, subscribers.Count, missing, duplicated + positionsPerPublish, outOfOrder, resets,
             subscribers.Sum(s => s.Connections - 1), subscribers.Sum(s => s.Refusals),
-            TimeSpan.FromTicks(Volatile.Read(ref _slowestAnswerTicks)), outages.Values.Max(), longestDelivery, longestDelivered, outages);
+            TimeSpan.FromTicks(Volatile.Read(ref _slowestAnswerTicks)), longestDelivery, longestDelivered, outages);
     }
 }
 
 /// <summary>The outcome of a <see cref="TrafficRun"/>.</summary>
 /// <param name="SlowestAnswer">The longest any publish attempt waited for its answer.</param>
-/// <param name="LongestTopicOutage">The longest time a topic went without an acknowledged publish, its publisher retrying.</param>
 /// <param name="LongestDeliveryDelay">The longest time from an event's acknowledgement until a subscriber of its topic had it.</param>
 /// <param name="LongestDelivered">The id of that event.</param>
 /// <param name="OutageByTopic">Per topic, the longest time it went without an acknowledged publish.</param>
 internal sealed record TrafficFigures(
     int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects, int Refusals,
-    TimeSpan SlowestAnswer, TimeSpan LongestTopicOutage, TimeSpan LongestDeliveryDelay, string LongestDelivered,
-    IReadOnlyDictionary<string, TimeSpan> OutageByTopic)
+    TimeSpan SlowestAnswer, TimeSpan LongestDeliveryDelay, string LongestDelivered, IReadOnlyDictionary<string, TimeSpan> OutageByTopic)
 {
+    /// <summary>The longest time a topic went without an acknowledged publish, its publisher retrying.</summary>
+    public TimeSpan LongestTopicOutage => OutageByTopic.Values.Max();
+
     public override string ToString() =>
         $"events published {Published} (attempts, retries included), acknowledged {Acknowledged}, delivered {Delivered} " +
         $"to {Subscribers} subscribers, missing {Missing}, duplicated {Duplicated}, out of order {OutOfOrder}, " +

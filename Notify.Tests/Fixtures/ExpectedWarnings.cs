@@ -64,8 +64,7 @@ public static class ExpectedWarnings
     /// doorbell wait held it for the wait's whole 2 s) still fails the test.
     /// </summary>
     public static bool SlowGrainDeactivation(CapturedLogs.Entry entry, TimeSpan under) =>
-        entry.Category == "Orleans.Runtime.SiloLifecycleSubject"
-        && entry.Message.Contains("stopped in stage 'GrainDeactivation", StringComparison.Ordinal)
+        IsSlowGrainDeactivation(entry)
         && entry.Message.LastIndexOf(" in '", StringComparison.Ordinal) is var at and >= 0
         && TimeSpan.TryParse(entry.Message.AsSpan()[(at + 5)..].TrimEnd(". '"), System.Globalization.CultureInfo.InvariantCulture, out var took)
         && took < under;
@@ -76,5 +75,9 @@ public static class ExpectedWarnings
     /// </summary>
     public static bool PeerJustLeft(CapturedLogs.Entry entry) =>
         SiloLeft(entry)
-        || (entry.Category == "Orleans.Runtime.SiloLifecycleSubject" && entry.Message.Contains("stopped in stage 'GrainDeactivation", StringComparison.Ordinal));
+        || IsSlowGrainDeactivation(entry);
+
+    /// <summary>Orleans' warning that a silo's grain deactivation took over a second as it stopped.</summary>
+    private static bool IsSlowGrainDeactivation(CapturedLogs.Entry entry) =>
+        entry.Category == "Orleans.Runtime.SiloLifecycleSubject" && entry.Message.Contains("stopped in stage 'GrainDeactivation", StringComparison.Ordinal);
 }
