@@ -60,5 +60,5 @@ public sealed class DoorbellQueueAdapterFactory : IQueueAdapterFactory, IQueueAd
         new DoorbellQueueReceiver(_memory.CreateReceiver(queueId), Doorbell(queueId), _readWait);
 
     private IQueueDoorbellGrain Doorbell(QueueId queueId) =>
-        _grains.GetGrain<IQueueDoorbellGrain>(StreamQueueGrainIds.DoorbellKey(Name, queueId.GetNumericId()));
+        _grains.GetGrain<IQueueDoorbellGrain>($"{Name}/{queueId.GetNumericId()}");
 }

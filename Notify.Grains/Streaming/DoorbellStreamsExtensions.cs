@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Notify.Grains.Placement;
 using Notify.Grains.Streaming;
 
 [assembly: RegisterProvider(NotifyProviderNames.DoorbellStreamsType, "Streaming", "Silo", typeof(DoorbellStreamProviderBuilder))]
@@ -17,13 +16,10 @@ public static class DoorbellStreamsExtensions
     public static ISiloBuilder AddDoorbellMemoryStreams(this ISiloBuilder builder, string name, Action<ISiloRecoverableStreamConfigurator>? configure = null)
     {
         builder.Services.AddOptions<DoorbellStreamOptions>(name);
-        builder.Services.AddQueueOwnerPlacement();
         var configurator = new SiloRecoverableStreamConfigurator(
             name,
             configureServices => builder.ConfigureServices(configureServices),
             DoorbellQueueAdapterFactory.Create);
-        // Each queue is read where its topics' grains are, beside its own grains (QueueOwners).
-        configurator.ConfigurePartitionBalancing(QueueOwnerBalancer.Create);
         configure?.Invoke(configurator);
         return builder;
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Notify.Grains.Placement;
 using Orleans.Concurrency;
 
 namespace Notify.Grains.Streaming;
@@ -10,7 +9,6 @@ namespace Notify.Grains.Streaming;
 /// restarts the count at zero, which differs from whatever a reader had seen, so the reader just reads.
 /// </remarks>
 [Reentrant]
-[QueueOwnerPlacement] // beside its queue's reader, the silo whose topic grains ring it
 internal sealed class QueueDoorbellGrain(IHostApplicationLifetime host) : Grain, IQueueDoorbellGrain
 {
     private long _rings;

@@ -16,10 +16,9 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
 
     /// <summary>
     /// How long a topic whose grain is on a healthy silo may go without an acknowledged publish while another silo is
-    /// frozen: below the gateway's 2.5 s timeout that a publish sent to the frozen silo would wait. Such a topic still
-    /// pauses for up to about 1 s once: measured 0.5–1.1 s while its stream queue could be read on the frozen silo, and
-    /// 0.7–1.0 s since the queue is read on its owner, so the queue is not the cause (the pause is about
-    /// <c>Notify:Publish:MaxPacingDelay</c>; not yet pinned down).
+    /// frozen: below the gateway's 2.5 s timeout that a publish sent to the frozen silo would wait. Its publishes may be
+    /// paced for up to 1 s meanwhile (<c>Notify:Publish:MaxPacingDelay</c>: its stream queue may be read on the frozen
+    /// silo, so its events reach no fan-out until the queue moves); measured 0.5–1.1 s.
     /// </summary>
     private static readonly TimeSpan OutageOfATopicOwnedElsewhere = TimeSpan.FromSeconds(2);
 

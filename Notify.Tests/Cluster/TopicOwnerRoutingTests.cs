@@ -14,7 +14,6 @@ public sealed class TopicOwnerRoutingTests(NotifyCluster cluster, ITestOutputHel
 {
     private const int TopicsPerSilo = 4;
     private const int PublishesPerTopic = 3;
-    private const int QueueCount = 8; // the silos' Notify:Streams:QueueCount
 
     [Fact]
     public async Task ATopicsGrainStartsOnItsOwner_AndTheGatewayTakesEachOfItsPublishesThere()
@@ -55,52 +54,6 @@ public sealed class TopicOwnerRoutingTests(NotifyCluster cluster, ITestOutputHel
         Assert.Equal(expected, taken);
     }
 
-    [Fact]
-    public async Task EachStreamQueue_IsReadByItsOwner_BesideItsGrains()
-    {
-        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-        var names = Enumerable.Range(1, NotifyCluster.SiloCount).Select(i => $"silo-{i}").ToArray();
-        var owned = names.Select(name => Enumerable.Range(0, QueueCount)
-            .Where(queue => QueueOwners.OwnerOf(queue, QueueCount, names, static name => name) == name).ToList()).ToArray();
-
-        // A publish to a topic of every queue, so that every queue's grains are active.
-        using var gateway = cluster.CreateGatewayClient();
-        var topics = new Dictionary<int, string>();
-        while (topics.Count < QueueCount)
-        {
-            var topic = Publisher.NewTopic("queued");
-            topics.TryAdd(TopicQueues.QueueOf(topic, QueueCount), topic);
-        }
-
-        foreach (var topic in topics.Values)
-        {
-            await gateway.PublishAsync(topic, "enqueued");
-        }
-
-        SiloReport?[] statuses = [];
-        try
-        {
-            await Eventually.TrueAsync(
-            async () =>
-            {
-                statuses = await cluster.StatusesAsync();
-                return statuses.Select((status, silo) => status is not null
-                    && status.StreamQueues.SequenceEqual(owned[silo])
-                    && status.StreamQueueGrains.SequenceEqual(owned[silo].SelectMany(queue => new[] { queue, queue })))
-                    .All(placed => placed);
-            },
-            "each silo reads its own queues and holds their memory queue and doorbell grains, and no others",
-            TestTimeouts.Condition);
-        }
-        finally
-        {
-            for (var silo = 0; silo < names.Length; silo++)
-            {
-                output.WriteLine($"{names[silo]} owns queues {string.Join(",", owned[silo])}; reads {string.Join(",", statuses[silo]?.StreamQueues ?? [])}; holds grains of {string.Join(",", statuses[silo]?.StreamQueueGrains ?? [])}");
-            }
-        }
-    }
-
     /// <summary>New topics, <see cref="TopicsPerSilo"/> owned by each silo.</summary>
     private static List<string>[] OwnedTopics(string[] names)
     {
@@ -108,7 +61,7 @@ public sealed class TopicOwnerRoutingTests(NotifyCluster cluster, ITestOutputHel
         while (owned.Any(topics => topics.Count < TopicsPerSilo))
         {
             var topic = Publisher.NewTopic("owned");
-            var owner = Array.IndexOf(names, TopicOwners.Pick(topic, QueueCount, names, static name => name));
+            var owner = Array.IndexOf(names, TopicOwners.Pick(topic, names, static name => name));
             if (owned[owner].Count < TopicsPerSilo)
             {
                 owned[owner].Add(topic);

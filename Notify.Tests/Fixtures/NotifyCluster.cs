@@ -132,7 +132,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         [.. (await StatusesAsync()).Select(status => (IReadOnlyList<string>)[.. topics.Where(t => status?.TopicGrainIds.Contains(t) == true)])];
 
     /// <summary>Each running silo's <c>GET /silo</c>, per silo index; null for a silo that is not running.</summary>
-    internal async Task<SiloReport?[]> StatusesAsync()
+    private async Task<SiloReport?[]> StatusesAsync()
     {
         var statuses = new SiloReport?[SiloCount];
         for (var i = 0; i < SiloCount; i++)

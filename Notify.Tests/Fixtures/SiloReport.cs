@@ -1,9 +1,5 @@
 namespace Notify.Tests.Fixtures;
 
-/// <summary>
-/// What a silo's <c>GET /silo</c> answers: who it is, its SSE connections per topic, the topic grains it hosts, the
-/// stream queues it reads and the queue numbers of the queue grains it hosts.
-/// </summary>
+/// <summary>What a silo's <c>GET /silo</c> answers: who it is, its SSE connections per topic, the topic grains it hosts.</summary>
 internal sealed record SiloReport(
-    string Address, string Name, int ProcessId, int Connections, Dictionary<string, int> Topics, int TopicGrains, List<string> TopicGrainIds,
-    List<int> StreamQueues, List<int> StreamQueueGrains);
+    string Address, string Name, int ProcessId, int Connections, Dictionary<string, int> Topics, int TopicGrains, List<string> TopicGrainIds);
