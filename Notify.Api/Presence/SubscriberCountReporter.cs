@@ -19,6 +19,7 @@ public sealed partial class SubscriberCountReporter(
 {
     private readonly string _silo = silo.SiloAddress.ToParsableString();
     private Dictionary<string, int> _reported = new(StringComparer.Ordinal);
+    private long _reportedVersion = -1; // the registry's CountsVersion that _reported was read at
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,9 +30,19 @@ public sealed partial class SubscriberCountReporter(
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var refresh = DateTime.UtcNow >= nextRefresh;
-                if (await ReportAsync(Current(), refresh, stoppingToken) && refresh)
+                var version = registry.CountsVersion;
+                if (!refresh && version == _reportedVersion)
                 {
-                    nextRefresh = DateTime.UtcNow + options.Value.RefreshInterval;
+                    continue; // nothing attached or detached since the last report: no need to read 10,000 topics
+                }
+
+                if (await ReportAsync(Current(), refresh, stoppingToken))
+                {
+                    _reportedVersion = version;
+                    if (refresh)
+                    {
+                        nextRefresh = DateTime.UtcNow + options.Value.RefreshInterval;
+                    }
                 }
             }
         }

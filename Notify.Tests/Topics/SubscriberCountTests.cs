@@ -47,11 +47,36 @@ public sealed class SubscriberCountTests(SubscriberCountTests.App app) : IClassF
     }
 
     [Fact]
+    public async Task TheSilosTopics_FollowFanOutsStartingAndStopping()
+    {
+        // GET /silo lists the registry's snapshot of running fan-outs, the one its clocks (head checks, heartbeats) walk:
+        // a fan-out that starts or stops after the snapshot was taken must show in the next one.
+        var (first, second) = (Publisher.NewTopic("listed"), Publisher.NewTopic("listed"));
+        var firstSubscriber = await SseTestClient.ConnectAsync(_http, first);
+        await Eventually.TrueAsync(async () => (await TopicsAsync()).GetValueOrDefault(first) == 1, "the first topic listed once subscribed");
+
+        await using (var secondSubscriber = await SseTestClient.ConnectAsync(_http, second))
+        {
+            await Eventually.TrueAsync(
+                async () => await TopicsAsync() is var topics && topics.GetValueOrDefault(first) == 1 && topics.GetValueOrDefault(second) == 1,
+                "both topics listed");
+            await firstSubscriber.DisposeAsync();
+            await Eventually.TrueAsync(
+                async () => await TopicsAsync() is var topics && !topics.ContainsKey(first) && topics.GetValueOrDefault(second) == 1,
+                "only the second once the first topic's subscriber left");
+        }
+
+        await Eventually.TrueAsync(async () => !(await TopicsAsync()).ContainsKey(second), "neither once both left");
+    }
+
+    [Fact]
     public async Task ABadTopicId_Is400()
     {
         using var response = await _http.GetAsync("topics/a%20b/subscribers");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    private async Task<Dictionary<string, int>> TopicsAsync() => (await _http.GetFromJsonAsync<SiloReport>("silo"))!.Topics;
 
     private async Task<(int Total, int Silos)> CountAsync(string topic)
     {
