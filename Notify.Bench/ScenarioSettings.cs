@@ -61,7 +61,7 @@ internal sealed class ScenarioSettings : CommandSettings
     public double? DropFor { get; init; }
 
     [CommandOption("--warmup <SECONDS>")]
-    [Description("A smaller unmeasured run first (0 for none). Default 3")]
+    [Description("Seconds of smaller unmeasured runs first, in waves that each connect afresh (0 for none). Default 30")]
     public double? Warmup { get; init; }
 
     [CommandOption("--out <DIRECTORY>")]

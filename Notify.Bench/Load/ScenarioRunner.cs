@@ -22,8 +22,13 @@ internal sealed partial class ScenarioRunner(
         if (scenario.Warmup > TimeSpan.Zero)
         {
             var warmup = Scenarios.WarmupFor(scenario);
-            progress.Report($"warming up for {warmup.Duration.TotalSeconds:0} s");
-            await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler(Array.Empty<ServerProcess>()), progress, topicSets: topicSets).RunAsync(cancellationToken);
+            var waves = Math.Max(1, scenario.WarmupWaves);
+            for (var wave = 1; wave <= waves; wave++)
+            {
+                progress.Report($"warming up for {scenario.Warmup.TotalSeconds:0} s ({wave} of {waves})");
+                await new ScenarioRunner(warmup, baseUrl, target, new ProcessSampler(Array.Empty<ServerProcess>()), progress, topicSets: topicSets).RunAsync(cancellationToken);
+            }
+
             GC.Collect(); // the warm-up's garbage is not collected during the measured run
         }
 

@@ -146,14 +146,17 @@ internal static class Scenarios
     /// <summary>The same traffic at increasing offered rates, shown together as latency at load.</summary>
     public static IReadOnlyList<Scenario> LatencyAtLoad { get; } = [ManyTopics500, ManyTopics1000, ManyTopics, ManyTopics4000];
 
-    /// <summary>The warm-up run that precedes <paramref name="scenario"/>: the same traffic on fewer connections.</summary>
+    /// <summary>
+    /// One of the warm-up runs that precede <paramref name="scenario"/> (<see cref="Scenario.WarmupWaves"/> of them, sharing
+    /// its <see cref="Scenario.Warmup"/>): the same traffic on fewer connections.
+    /// </summary>
     public static Scenario WarmupFor(Scenario scenario) => scenario with
     {
         Name = scenario.Name + "-warmup",
         Subscribers = Math.Min(scenario.Subscribers, Math.Max(1, 500 / scenario.TopicsPerStream)), // about 500 subscriptions
         Topics = Math.Min(scenario.Topics, 50),
         Rate = scenario.Idle ? 100 : scenario.Rate,
-        Duration = scenario.Warmup,
+        Duration = scenario.Warmup / Math.Max(1, scenario.WarmupWaves),
         Warmup = TimeSpan.Zero,
         DropFraction = 0,
         Idle = false,
