@@ -45,7 +45,7 @@ public class ConnectionWriterBenchmarks
         var options = new SseOptions { HeartbeatInterval = TimeSpan.FromHours(1), SendQueueLimit = 1024 };
         var grain = new LiveOnlyTopicGrain();
         var services = new SubscriptionServices(
-            new TopicReader(Options.Create(new TopicReadOptions())), options, metrics, NullLogger<TopicSubscription>.Instance, CancellationToken.None);
+            new TopicReader(Options.Create(new TopicReadOptions())), options, metrics, NullLogger<TopicSubscription>.Instance, new WriterWakeups(), CancellationToken.None);
         _stop = new CancellationTokenSource();
         _connections = new TopicSubscription[Connections];
         for (var i = 0; i < Connections; i++)

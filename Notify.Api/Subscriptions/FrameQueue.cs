@@ -8,7 +8,8 @@ namespace Notify.Api.Subscriptions;
 /// A subscription's bounded queue of frames: any thread writes (the fan-out, the heartbeat clock), one reads (the
 /// connection's writer). Built for the idle subscription, which is most of them: its ring of frames is rented from
 /// the shared pool only while frames wait, and its one wait is reused, so an idle queue holds about a hundred bytes
-/// (a bounded <c>Channel</c> held several hundred: its item deque and four preallocated waiters).
+/// (a bounded <c>Channel</c> held several hundred: its item deque and four preallocated waiters). Its waiting reader
+/// is resumed by the silo's <see cref="WriterWakeups"/>, with other writers in one work item.
 /// </summary>
 internal sealed class FrameQueue : IValueTaskSource<bool>
 {
@@ -16,17 +17,19 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
 
     private readonly Lock _lock = new();
     private readonly int _limit;
+    private readonly WriterWakeups _wakeups;
     private SseFrame[]? _ring; // rented while frames wait; returned once drained
     private int _head;
     private int _count;
     private bool _completed;
     private bool _readerWaiting;
-    private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _wait; // resumes the reader inline: only WriterWakeups' slices resume it
 
-    public FrameQueue(int limit)
+    public FrameQueue(int limit, WriterWakeups wakeups)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         _limit = limit;
+        _wakeups = wakeups;
     }
 
     /// <summary>How many frames wait.</summary>
@@ -37,6 +40,18 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
             lock (_lock)
             {
                 return _count;
+            }
+        }
+    }
+
+    /// <summary>Whether the reader is parked in its wait, so that the next write or completion wakes it.</summary>
+    internal bool ReaderWaiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _readerWaiting;
             }
         }
     }
@@ -66,7 +81,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
             _readerWaiting = false;
         }
 
-        _wait.SetResult(true);
+        _wakeups.Wake(this);
         return true;
     }
 
@@ -107,17 +122,17 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
     /// <summary>Ends the queue: no more writes; the reader takes what waits, then its wait answers false.</summary>
     public void Complete()
     {
-        bool wake, hasFrames;
+        bool wake;
         lock (_lock)
         {
             _completed = true;
-            (wake, hasFrames) = (_readerWaiting, _count > 0);
+            wake = _readerWaiting;
             _readerWaiting = false;
         }
 
         if (wake)
         {
-            _wait.SetResult(hasFrames);
+            _wakeups.Wake(this);
         }
     }
 
@@ -135,6 +150,21 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
             _readerWaiting = true;
             return new ValueTask<bool>(this, _wait.Version);
         }
+    }
+
+    /// <summary>
+    /// Ends the reader's wait, running its continuation on this thread: true when a frame waits, false when the queue
+    /// was completed empty. Called once per wait that a write or completion took over (<see cref="WriterWakeups"/>).
+    /// </summary>
+    internal void ResumeReader()
+    {
+        bool hasFrames;
+        lock (_lock)
+        {
+            hasFrames = _count > 0; // the reader is parked: only writes and completion happened since the wake
+        }
+
+        _wait.SetResult(hasFrames);
     }
 
     bool IValueTaskSource<bool>.GetResult(short token) => _wait.GetResult(token);

@@ -42,7 +42,7 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         _silo = localSilo.SiloAddress.ToString();
         _membership = membership;
         _maxTopics = limits.Value.MaxTopics;
-        _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), lifetime.ApplicationStopping);
+        _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), new WriterWakeups(), lifetime.ApplicationStopping);
         _fanoutLogger = loggers.CreateLogger<TopicFanout>();
     }
 

@@ -53,7 +53,7 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
         _start = start;
         _services = services;
         _logger = services.Logger;
-        _queue = new FrameQueue(services.Options.SendQueueLimit);
+        _queue = new FrameQueue(services.Options.SendQueueLimit, services.Wakeups);
     }
 
     /// <summary>The topic this subscription follows.</summary>

@@ -13,7 +13,7 @@ public sealed class FrameQueueTests
     [Fact]
     public void FramesComeOutInOrder_UpToTheLimit_AndAFullQueueRefusesTheNext()
     {
-        var queue = new FrameQueue(40); // beyond the first ring: it grows twice
+        var queue = new FrameQueue(40, new WriterWakeups()); // beyond the first ring: it grows twice
         for (var i = 1; i <= 40; i++)
         {
             Assert.True(queue.TryWrite(Frame(i)));
@@ -39,7 +39,7 @@ public sealed class FrameQueueTests
     [Fact]
     public async Task AWaitingReader_IsWokenByAWrite_AndByCompletion_ThenTakesWhatIsLeft()
     {
-        var queue = new FrameQueue(4);
+        var queue = new FrameQueue(4, new WriterWakeups());
         var waiting = queue.WaitToReadAsync();
         Assert.False(waiting.IsCompleted);
         queue.TryWrite(Frame(1));
@@ -54,7 +54,7 @@ public sealed class FrameQueueTests
         Assert.Equal((1L, 2L), (first.Position!.Value.Sequence, second.Position!.Value.Sequence));
         Assert.False(await queue.WaitToReadAsync());
 
-        var idle = new FrameQueue(4);
+        var idle = new FrameQueue(4, new WriterWakeups());
         var idleWait = idle.WaitToReadAsync();
         idle.Complete();
         Assert.False(await idleWait.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
@@ -64,7 +64,7 @@ public sealed class FrameQueueTests
     public async Task ManyWriters_OneReader_EveryFrameOnceInEachWritersOrder()
     {
         const int Writers = 4, PerWriter = 20_000;
-        var queue = new FrameQueue(64);
+        var queue = new FrameQueue(64, new WriterWakeups());
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
         {
             for (var i = 0; i < PerWriter; i++)

@@ -28,6 +28,7 @@ public sealed class TopicSubscriptionTests(TopicClusterFixture fixture) : IDispo
             options ?? new SseOptions(),
             new NotifyMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<TopicSubscription>.Instance,
+            new WriterWakeups(),
             CancellationToken.None);
         var subscription = new TopicSubscription(topic, grain, StreamStart.AfterLastEventId(lastEventId), services);
         await subscription.ReadFirstPageAsync(CancellationToken.None);

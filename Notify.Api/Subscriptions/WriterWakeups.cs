@@ -1,0 +1,89 @@
+namespace Notify.Api.Subscriptions;
+
+/// <summary>
+/// Resumes the writers whose queues got frames a slice at a time: one thread-pool work item runs up to
+/// <see cref="SliceSize"/> writers in turn, each until its next wait (a flush the client has not taken, or an empty
+/// queue), then goes to the back of the pool's queue if more are waiting.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Woken one work item each, an event to 10,000 subscribers queued 10,000 items in front of every step of the next
+/// publish (reading its request, the grain call, the stream's delivery, the answer), so each step waited a whole
+/// event's writes, about 0.1 s at that size (docs/performance.md, "Saturation"). In slices, a step waits behind a
+/// slice or two, and 10 subscribers of a quiet topic take one work item instead of 10.
+/// </para>
+/// <para>
+/// At most one slice per core runs at a time, so the writes of one topic still spread over the cores. Writing every
+/// subscriber on the fan-out's own thread, the other extreme, was measured at half the deliveries of one topic.
+/// </para>
+/// </remarks>
+internal sealed class WriterWakeups : IThreadPoolWorkItem
+{
+    /// <summary>Writers resumed by one work item before it yields to the rest of the pool's queue.</summary>
+    internal const int SliceSize = 32;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FrameQueue> _woken = new();
+    private readonly int _maxSlices;
+    private int _slices; // work items queued or running
+
+    public WriterWakeups()
+        : this(Environment.ProcessorCount)
+    {
+    }
+
+    internal WriterWakeups(int maxSlices)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSlices, 1);
+        _maxSlices = maxSlices;
+    }
+
+    /// <summary>Writers woken and not yet resumed.</summary>
+    internal int Waiting => _woken.Count;
+
+    /// <summary>Slices queued on the pool or running.</summary>
+    internal int Slices => Volatile.Read(ref _slices);
+
+    /// <summary>Resumes <paramref name="queue"/>'s waiting reader soon, on a pool thread, never on the caller's.</summary>
+    internal void Wake(FrameQueue queue)
+    {
+        _woken.Enqueue(queue);
+        StartSlice();
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        for (var i = 0; i < SliceSize && _woken.TryDequeue(out var queue); i++)
+        {
+            queue.ResumeReader();
+        }
+
+        if (!_woken.IsEmpty)
+        {
+            // To the back of the global queue: what was queued meanwhile (other requests' steps) runs first.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        Interlocked.Decrement(ref _slices);
+        if (!_woken.IsEmpty)
+        {
+            StartSlice(); // a wake that came between the check and the decrement found every slice taken
+        }
+    }
+
+    private void StartSlice()
+    {
+        var slices = Volatile.Read(ref _slices);
+        while (slices < _maxSlices)
+        {
+            var seen = Interlocked.CompareExchange(ref _slices, slices + 1, slices);
+            if (seen == slices)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+
+            slices = seen;
+        }
+    }
+}

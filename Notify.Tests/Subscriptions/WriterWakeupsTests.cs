@@ -1,0 +1,117 @@
+using Notify.Api.Sse;
+using Notify.Api.Subscriptions;
+using Notify.Grains.Events;
+
+namespace Notify.Tests.Subscriptions;
+
+/// <summary>
+/// The silo's writer wake-ups: every reader a write wakes resumes, once per wake, off the writing thread, and no more
+/// readers run at once than the wake-ups have slices.
+/// </summary>
+public sealed class WriterWakeupsTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static SseFrame Frame(long sequence) =>
+        SseFrame.ForEvent(new TopicEvent(new EventPosition("e", sequence), null, [], DateTimeOffset.UnixEpoch));
+
+    [Fact]
+    public async Task EveryWokenReader_GetsEveryFrame_InOrder_AcrossManyEvents()
+    {
+        const int Readers = 2_000, Events = 50;
+        var wakeups = new WriterWakeups();
+        var queues = Enumerable.Range(0, Readers).Select(_ => new FrameQueue(Events, wakeups)).ToArray();
+        var readers = queues.Select(queue => Task.Run(async () =>
+        {
+            var next = 1L;
+            while (next <= Events && await queue.WaitToReadAsync())
+            {
+                while (queue.TryRead(out var frame))
+                {
+                    Assert.Equal(next++, frame.Position!.Value.Sequence);
+                }
+            }
+
+            return next - 1;
+        })).ToArray();
+
+        for (var sequence = 1; sequence <= Events; sequence++)
+        {
+            foreach (var queue in queues)
+            {
+                Assert.True(queue.TryWrite(Frame(sequence))); // as a fan-out does: one event to every subscriber, then the next
+            }
+        }
+
+        var read = await Task.WhenAll(readers).WaitAsync(Patience);
+        Assert.All(read, count => Assert.Equal(Events, count));
+        Assert.Equal(0, wakeups.Waiting);
+    }
+
+    [Fact]
+    public async Task AWokenReader_RunsOffTheWritingThread_AndCompletionWakesItToo()
+    {
+        var wakeups = new WriterWakeups();
+        var queue = new FrameQueue(4, wakeups);
+        var writing = false;
+        var writer = Environment.CurrentManagedThreadId;
+        var ranInsideTheWrite = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(async () =>
+        {
+            Assert.True(await queue.WaitToReadAsync());
+            ranInsideTheWrite.SetResult(Volatile.Read(ref writing) && Environment.CurrentManagedThreadId == writer);
+            Assert.True(queue.TryRead(out _));
+            return await queue.WaitToReadAsync(); // woken by completion, empty: false
+        });
+
+        await WaitUntilAsync(() => queue.ReaderWaiting);
+        Volatile.Write(ref writing, true);
+        Assert.True(queue.TryWrite(Frame(1)));
+        Volatile.Write(ref writing, false);
+        Assert.False(await ranInsideTheWrite.Task.WaitAsync(Patience));
+
+        await WaitUntilAsync(() => queue.ReaderWaiting);
+        queue.Complete();
+        Assert.False(await reader.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task NoMoreReadersRunAtOnce_ThanTheWakeupsHaveSlices()
+    {
+        const int Readers = 100, Slices = 2;
+        var wakeups = new WriterWakeups(Slices);
+        using var gate = new ManualResetEventSlim();
+        var running = 0;
+        var queues = Enumerable.Range(0, Readers).Select(_ => new FrameQueue(4, wakeups)).ToArray();
+        var readers = queues.Select(queue => Task.Run(async () =>
+        {
+            Assert.True(await queue.WaitToReadAsync());
+            Interlocked.Increment(ref running);
+            gate.Wait(Patience); // holds its slice's thread, as a long write would
+            Assert.True(queue.TryRead(out _));
+        })).ToArray();
+
+        foreach (var queue in queues)
+        {
+            await WaitUntilAsync(() => queue.ReaderWaiting);
+            Assert.True(queue.TryWrite(Frame(1)));
+        }
+
+        await WaitUntilAsync(() => Volatile.Read(ref running) == Slices);
+        Assert.Equal(Slices, wakeups.Slices); // not a work item per woken reader
+        Assert.Equal(Readers - Slices, wakeups.Waiting); // the others wait for a slice
+        gate.Set();
+        await Task.WhenAll(readers).WaitAsync(Patience);
+        Assert.Equal(Readers, running);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(5);
+        }
+    }
+}
