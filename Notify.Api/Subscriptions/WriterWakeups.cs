@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Notify.Api.Subscriptions;
 
 /// <summary>
@@ -13,8 +15,10 @@ namespace Notify.Api.Subscriptions;
 /// slice or two, and 10 subscribers of a quiet topic take one work item instead of 10.
 /// </para>
 /// <para>
-/// At most one slice per core runs at a time, so the writes of one topic still spread over the cores. Writing every
-/// subscriber on the fan-out's own thread, the other extreme, was measured at half the deliveries of one topic.
+/// At most two slices per core are queued or running, so the writes of one topic still spread over the cores, and a
+/// slice whose thread the OS preempted is less likely to hold every other woken writer behind it (with one per core,
+/// <c>manytopics</c>' p99 nearly doubled; docs/performance.md, "Writers resumed in slices"). Writing every subscriber on the fan-out's own thread, the other extreme,
+/// was measured at half the deliveries of one topic.
 /// </para>
 /// </remarks>
 internal sealed class WriterWakeups : IThreadPoolWorkItem
@@ -22,12 +26,12 @@ internal sealed class WriterWakeups : IThreadPoolWorkItem
     /// <summary>Writers resumed by one work item before it yields to the rest of the pool's queue.</summary>
     internal const int SliceSize = 32;
 
-    private readonly System.Collections.Concurrent.ConcurrentQueue<FrameQueue> _woken = new();
+    private readonly ConcurrentQueue<FrameQueue> _woken = new();
     private readonly int _maxSlices;
     private int _slices; // work items queued or running
 
     public WriterWakeups()
-        : this(Environment.ProcessorCount)
+        : this(2 * Environment.ProcessorCount)
     {
     }
 
@@ -79,7 +83,9 @@ internal sealed class WriterWakeups : IThreadPoolWorkItem
             var seen = Interlocked.CompareExchange(ref _slices, slices + 1, slices);
             if (seen == slices)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                // On the waking thread's own queue, where a woken continuation used to go: it runs next there, or on
+                // an idle thread that takes it. Only a slice that yields goes to the global queue's back.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
                 return;
             }
 
