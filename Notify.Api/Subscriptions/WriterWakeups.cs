@@ -17,8 +17,8 @@ namespace Notify.Api.Subscriptions;
 /// <para>
 /// At most two slices per core are queued or running, so the writes of one topic still spread over the cores, and a
 /// slice whose thread the OS preempted is less likely to hold every other woken writer behind it (with one per core,
-/// <c>manytopics</c>' p99 nearly doubled; docs/performance.md, "Writers resumed in slices"). Writing every subscriber on the fan-out's own thread, the other extreme,
-/// was measured at half the deliveries of one topic.
+/// <c>manytopics</c>' p99 nearly doubled; docs/performance.md, "Writers resumed in slices"). Writing every subscriber
+/// on the fan-out's own thread, the other extreme, was measured at half the deliveries of one topic.
 /// </para>
 /// </remarks>
 internal sealed class WriterWakeups : IThreadPoolWorkItem
