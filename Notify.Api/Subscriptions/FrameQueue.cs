@@ -44,18 +44,6 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
         }
     }
 
-    /// <summary>Whether the reader is parked in its wait, so that the next write or completion wakes it.</summary>
-    internal bool ReaderWaiting
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _readerWaiting;
-            }
-        }
-    }
-
     /// <summary>Queues a frame; false when the queue is full or completed (the frame is not queued).</summary>
     public bool TryWrite(SseFrame frame)
     {

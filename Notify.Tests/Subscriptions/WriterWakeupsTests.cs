@@ -55,22 +55,28 @@ public sealed class WriterWakeupsTests
         var queue = new FrameQueue(4, wakeups);
         var writing = false;
         var writer = Environment.CurrentManagedThreadId;
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parkedAgain = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ranInsideTheWrite = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = Task.Run(async () =>
         {
-            Assert.True(await queue.WaitToReadAsync());
+            var wait = queue.WaitToReadAsync(); // empty: the reader is parked once this returns
+            parked.SetResult();
+            Assert.True(await wait);
             ranInsideTheWrite.SetResult(Volatile.Read(ref writing) && Environment.CurrentManagedThreadId == writer);
             Assert.True(queue.TryRead(out _));
-            return await queue.WaitToReadAsync(); // woken by completion, empty: false
+            var ending = queue.WaitToReadAsync();
+            parkedAgain.SetResult();
+            return await ending; // woken by completion, empty: false
         });
 
-        await WaitUntilAsync(() => queue.ReaderWaiting);
+        await parked.Task.WaitAsync(Patience);
         Volatile.Write(ref writing, true);
         Assert.True(queue.TryWrite(Frame(1)));
         Volatile.Write(ref writing, false);
         Assert.False(await ranInsideTheWrite.Task.WaitAsync(Patience));
 
-        await WaitUntilAsync(() => queue.ReaderWaiting);
+        await parkedAgain.Task.WaitAsync(Patience);
         queue.Complete();
         Assert.False(await reader.WaitAsync(Patience));
     }
@@ -82,36 +88,34 @@ public sealed class WriterWakeupsTests
         var wakeups = new WriterWakeups(Slices);
         using var gate = new ManualResetEventSlim();
         var running = 0;
+        var slicesFull = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var queues = Enumerable.Range(0, Readers).Select(_ => new FrameQueue(4, wakeups)).ToArray();
-        var readers = queues.Select(queue => Task.Run(async () =>
+        var parked = queues.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var readers = queues.Select((queue, i) => Task.Run(async () =>
         {
-            Assert.True(await queue.WaitToReadAsync());
-            Interlocked.Increment(ref running);
+            var wait = queue.WaitToReadAsync();
+            parked[i].SetResult();
+            Assert.True(await wait);
+            if (Interlocked.Increment(ref running) == Slices)
+            {
+                slicesFull.SetResult();
+            }
+
             gate.Wait(Patience); // holds its slice's thread, as a long write would
             Assert.True(queue.TryRead(out _));
         })).ToArray();
 
+        await Task.WhenAll(parked.Select(p => p.Task)).WaitAsync(Patience);
         foreach (var queue in queues)
         {
-            await WaitUntilAsync(() => queue.ReaderWaiting);
             Assert.True(queue.TryWrite(Frame(1)));
         }
 
-        await WaitUntilAsync(() => Volatile.Read(ref running) == Slices);
+        await slicesFull.Task.WaitAsync(Patience);
         Assert.Equal(Slices, wakeups.Slices); // not a work item per woken reader
         Assert.Equal(Readers - Slices, wakeups.Waiting); // the others wait for a slice
         gate.Set();
         await Task.WhenAll(readers).WaitAsync(Patience);
         Assert.Equal(Readers, running);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(5);
-        }
     }
 }
