@@ -41,6 +41,7 @@ public sealed class InProcessCluster : IAsyncLifetime
                 else
                 {
                     silo.ExpectWarnings(ExpectedWarnings.ForwardRefusedWhileStopping); // the other still runs and calls it
+                    silo.ExpectWarnings(ExpectedWarnings.RejectionDroppedWhileStopping);
                 }
 
                 await silo.DisposeCheckingLogsAsync();
