@@ -118,4 +118,38 @@ public sealed class WriterWakeupsTests
         await Task.WhenAll(readers).WaitAsync(Patience);
         Assert.Equal(Readers, running);
     }
+
+    [Fact]
+    public async Task SlicesGrowWhileWritersFallBehind_UpToFourTimesTheirLimit()
+    {
+        const int Readers = 400, Slices = 1;
+        var wakeups = new WriterWakeups(Slices);
+        var mostSlices = 0;
+        var queues = Enumerable.Range(0, Readers).Select(_ => new FrameQueue(4, wakeups)).ToArray();
+        var parked = queues.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var readers = queues.Select((queue, i) => Task.Run(async () =>
+        {
+            var wait = queue.WaitToReadAsync();
+            parked[i].SetResult();
+            Assert.True(await wait);
+            var slices = wakeups.Slices; // read inside a slice: the slices queued or running right now
+            int seen;
+            while (slices > (seen = Volatile.Read(ref mostSlices)) && Interlocked.CompareExchange(ref mostSlices, slices, seen) != seen)
+            {
+            }
+
+            Assert.True(queue.TryRead(out _));
+        })).ToArray();
+
+        await Task.WhenAll(parked.Select(p => p.Task)).WaitAsync(Patience);
+        foreach (var queue in queues)
+        {
+            Assert.True(queue.TryWrite(Frame(1)));
+        }
+
+        await Task.WhenAll(readers).WaitAsync(Patience);
+        // 400 woken behind one slice of 32: each slice that yields with more waiting than the slices take in a turn starts another.
+        Assert.InRange(mostSlices, 2, 4 * Slices);
+        Assert.Equal(0, wakeups.Waiting);
+    }
 }
