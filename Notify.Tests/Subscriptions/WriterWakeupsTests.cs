@@ -6,7 +6,7 @@ namespace Notify.Tests.Subscriptions;
 
 /// <summary>
 /// The silo's writer wake-ups: every reader a write wakes resumes, once per wake, off the writing thread, and no more
-/// readers run at once than the wake-ups have slices.
+/// readers run at once than the wake-ups have slices, up to four times as many while writers fall behind.
 /// </summary>
 public sealed class WriterWakeupsTests
 {
@@ -89,27 +89,15 @@ public sealed class WriterWakeupsTests
         using var gate = new ManualResetEventSlim();
         var running = 0;
         var slicesFull = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queues = Enumerable.Range(0, Readers).Select(_ => new FrameQueue(4, wakeups)).ToArray();
-        var parked = queues.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        var readers = queues.Select((queue, i) => Task.Run(async () =>
+        var readers = await WakeParkedReaders(wakeups, Readers, () =>
         {
-            var wait = queue.WaitToReadAsync();
-            parked[i].SetResult();
-            Assert.True(await wait);
             if (Interlocked.Increment(ref running) == Slices)
             {
                 slicesFull.SetResult();
             }
 
             gate.Wait(Patience); // holds its slice's thread, as a long write would
-            Assert.True(queue.TryRead(out _));
-        })).ToArray();
-
-        await Task.WhenAll(parked.Select(p => p.Task)).WaitAsync(Patience);
-        foreach (var queue in queues)
-        {
-            Assert.True(queue.TryWrite(Frame(1)));
-        }
+        });
 
         await slicesFull.Task.WaitAsync(Patience);
         Assert.Equal(Slices, wakeups.Slices); // not a work item per woken reader
@@ -125,19 +113,35 @@ public sealed class WriterWakeupsTests
         const int Readers = 400, Slices = 1;
         var wakeups = new WriterWakeups(Slices);
         var mostSlices = 0;
-        var queues = Enumerable.Range(0, Readers).Select(_ => new FrameQueue(4, wakeups)).ToArray();
+        var readers = await WakeParkedReaders(wakeups, Readers, () =>
+        {
+            var slices = wakeups.Slices; // read inside a slice: the slices queued or running right now
+            int seen;
+            while (slices > (seen = Volatile.Read(ref mostSlices)) && Interlocked.CompareExchange(ref mostSlices, slices, seen) != seen)
+            {
+            }
+        });
+
+        await Task.WhenAll(readers).WaitAsync(Patience);
+        // 400 woken behind one slice of 32: each slice that yields with more waiting than the slices take in a turn starts another.
+        Assert.InRange(mostSlices, 2, 4 * Slices);
+        Assert.Equal(0, wakeups.Waiting);
+    }
+
+    /// <summary>
+    /// Parks <paramref name="count"/> readers on queues of <paramref name="wakeups"/>, then wakes them all with one frame
+    /// each: each runs <paramref name="resumed"/> inside the slice that resumed it, then takes its frame.
+    /// </summary>
+    private static async Task<Task[]> WakeParkedReaders(WriterWakeups wakeups, int count, Action resumed)
+    {
+        var queues = Enumerable.Range(0, count).Select(_ => new FrameQueue(4, wakeups)).ToArray();
         var parked = queues.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var readers = queues.Select((queue, i) => Task.Run(async () =>
         {
             var wait = queue.WaitToReadAsync();
             parked[i].SetResult();
             Assert.True(await wait);
-            var slices = wakeups.Slices; // read inside a slice: the slices queued or running right now
-            int seen;
-            while (slices > (seen = Volatile.Read(ref mostSlices)) && Interlocked.CompareExchange(ref mostSlices, slices, seen) != seen)
-            {
-            }
-
+            resumed();
             Assert.True(queue.TryRead(out _));
         })).ToArray();
 
@@ -147,9 +151,6 @@ public sealed class WriterWakeupsTests
             Assert.True(queue.TryWrite(Frame(1)));
         }
 
-        await Task.WhenAll(readers).WaitAsync(Patience);
-        // 400 woken behind one slice of 32: each slice that yields with more waiting than the slices take in a turn starts another.
-        Assert.InRange(mostSlices, 2, 4 * Slices);
-        Assert.Equal(0, wakeups.Waiting);
+        return readers;
     }
 }
