@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddRequestTimeouts(); // each route's Timeout (appsettings.json): publishes are bounded, streams are not
 builder.Services.AddStreamsOfUnhealthySilos();
+builder.Services.AddPassiveHealthWindow(builder.Configuration); // a silo back up is routed to again within ~10 s
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver()

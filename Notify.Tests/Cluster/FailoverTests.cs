@@ -16,9 +16,11 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
 
     /// <summary>
     /// How long a topic whose grain is on a healthy silo may go without an acknowledged publish while another silo is
-    /// frozen: below the gateway's 2.5 s timeout that a publish sent to the frozen silo would wait. Such a topic still
-    /// pauses once, for up to about 1 s: measured 0.5–1.1 s. Not because its stream queue may be read on the frozen silo:
-    /// with queues read on their topics' owner (tried 2026-12-02, docs/performance.md) it paused 0.7–1.0 s. The cause is open.
+    /// frozen: below the gateway's 2.5 s timeout that a publish sent to the frozen silo would wait. Measured under 0.3 s
+    /// during the freeze. It went 5–8 s when this test ran right after the kill test: the gateway still held the killed
+    /// silo out after its restart (YARP's passive health window, see Notify.Gateway's PassiveHealthWindow), so that
+    /// silo's topics were published through another silo, which forwarded to the grain, and when that silo was the one
+    /// frozen they waited on it.
     /// </summary>
     private static readonly TimeSpan OutageOfATopicOwnedElsewhere = TimeSpan.FromSeconds(2);
 
@@ -155,13 +157,16 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         {
             var streamsOnVictim = 0;
             IReadOnlyList<string> ownedElsewhere = [];
+            IReadOnlyList<string>[] hosted = [];
+            var frozenAt = DateTime.MinValue;
             var figures = await TrafficRun.RunAsync(cluster.GatewayAddress, "freeze", async run =>
             {
                 (victim, streamsOnVictim) = await VictimAsync(run);
-                var hosted = await cluster.HostedTopicsAsync(run.Topics);
+                hosted = await cluster.HostedTopicsAsync(run.Topics);
                 ownedElsewhere = [.. run.Topics.Except(hosted[victim])];
                 await cluster.Silos[victim].SuspendAsync();
-                output.WriteLine($"SIGSTOP silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
+                frozenAt = DateTime.UtcNow;
+                output.WriteLine($"SIGSTOP silo-{victim + 1} at {frozenAt:HH:mm:ss.fff} after {run.AcknowledgedCount} acknowledged events");
                 await Task.Delay(FreezeDuration); // the fault itself: a long GC pause or a stalled VM
                 await cluster.Silos[victim].ResumeAsync();
                 output.WriteLine($"SIGCONT silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
@@ -176,13 +181,14 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
             Assert.NotEmpty(ownedElsewhere);
             foreach (var topic in ownedElsewhere)
             {
-                output.WriteLine($"{topic} (owned elsewhere): longest outage {figures.OutageByTopic[topic].TotalSeconds:F2} s");
+                var outage = figures.OutageByTopic[topic];
+                output.WriteLine($"{topic} (on silo-{Array.FindIndex(hosted, topics => topics.Contains(topic)) + 1}): longest outage {outage}, {(outage.Since - frozenAt).TotalSeconds:F2} s after the freeze");
             }
 
-            if (ownedElsewhere.FirstOrDefault(topic => figures.OutageByTopic[topic] > OutageOfATopicOwnedElsewhere) is { } stalled)
+            if (ownedElsewhere.FirstOrDefault(topic => figures.OutageByTopic[topic].Length > OutageOfATopicOwnedElsewhere) is { } stalled)
             {
                 output.WriteLine(cluster.RecentOutput); // what the silos and the gateway logged last, to find what held it
-                Assert.Fail($"{stalled}, owned by a silo that did not freeze, took no publish for {figures.OutageByTopic[stalled].TotalSeconds:F2} s");
+                Assert.Fail($"{stalled}, owned by a silo that did not freeze, took no publish for {figures.OutageByTopic[stalled]}");
             }
         }
         finally

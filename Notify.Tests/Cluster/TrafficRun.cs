@@ -135,9 +135,12 @@ internal sealed class TrafficRun
         }
 
         var positionsPerPublish = _acknowledged.Values.Sum(ids => ids.Count - ids.Select(a => Publisher.SequenceOf(a.Id)).Distinct().Count());
+        var now = (Ticks: Stopwatch.GetTimestamp(), Utc: DateTime.UtcNow);
         var outages = _acknowledged.ToDictionary(
             topic => topic.Key,
-            topic => topic.Value.Zip(topic.Value.Skip(1)).Select(pair => Stopwatch.GetElapsedTime(pair.First.AcknowledgedAt, pair.Second.AcknowledgedAt)).DefaultIfEmpty().Max());
+            topic => topic.Value.Zip(topic.Value.Skip(1))
+                .Select(pair => new TopicOutage(Stopwatch.GetElapsedTime(pair.First.AcknowledgedAt, pair.Second.AcknowledgedAt), now.Utc - Stopwatch.GetElapsedTime(pair.First.AcknowledgedAt, now.Ticks)))
+                .DefaultIfEmpty(new TopicOutage(TimeSpan.Zero, now.Utc)).MaxBy(outage => outage.Length)!);
         return new TrafficFigures(
             Attempts, AcknowledgedCount, delivered, subscribers.Count, missing, duplicated + positionsPerPublish, outOfOrder, resets,
             subscribers.Sum(s => s.Connections - 1), subscribers.Sum(s => s.Refusals),
@@ -152,10 +155,10 @@ internal sealed class TrafficRun
 /// <param name="OutageByTopic">Per topic, the longest time it went without an acknowledged publish.</param>
 internal sealed record TrafficFigures(
     int Published, int Acknowledged, int Delivered, int Subscribers, int Missing, int Duplicated, int OutOfOrder, int Resets, int Reconnects, int Refusals,
-    TimeSpan SlowestAnswer, TimeSpan LongestDeliveryDelay, string LongestDelivered, IReadOnlyDictionary<string, TimeSpan> OutageByTopic)
+    TimeSpan SlowestAnswer, TimeSpan LongestDeliveryDelay, string LongestDelivered, IReadOnlyDictionary<string, TopicOutage> OutageByTopic)
 {
     /// <summary>The longest time a topic went without an acknowledged publish, its publisher retrying.</summary>
-    public TimeSpan LongestTopicOutage => OutageByTopic.Values.Max();
+    public TimeSpan LongestTopicOutage => OutageByTopic.Values.Max(outage => outage.Length);
 
     public override string ToString() =>
         $"events published {Published} (attempts, retries included), acknowledged {Acknowledged}, delivered {Delivered} " +
@@ -163,4 +166,10 @@ internal sealed record TrafficFigures(
         $"notify.reset {Resets}, reconnects {Reconnects}, subscribe answers other than a 200 stream {Refusals}; " +
         $"slowest publish answer {SlowestAnswer.TotalSeconds:F2} s, longest topic outage {LongestTopicOutage.TotalSeconds:F2} s, " +
         $"longest acknowledgement-to-delivery {LongestDeliveryDelay.TotalSeconds:F2} s (event {LongestDelivered})";
+}
+
+/// <summary>A topic's longest time without an acknowledged publish, and when it began (UTC, as the processes log).</summary>
+internal sealed record TopicOutage(TimeSpan Length, DateTime Since)
+{
+    public override string ToString() => $"{Length.TotalSeconds:F2} s from {Since:HH:mm:ss.fff}";
 }
