@@ -167,10 +167,18 @@ public sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task SignalAsync(string signal)
+    private Task SignalAsync(string signal) => SignalAsync(ProcessId, signal);
+
+    /// <summary>Sends <paramref name="signal"/> (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>) to the process with this id,
+    /// e.g. one the AppHost's orchestrator started.</summary>
+    public static async Task SignalAsync(int processId, string signal)
     {
-        using var kill = Process.Start("kill", [$"-{signal}", ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", [$"-{signal}", processId.ToString(CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {processId} failed with exit code {kill.ExitCode}.");
+        }
     }
 
     private void Remember(string? line)
