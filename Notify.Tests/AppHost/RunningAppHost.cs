@@ -1,6 +1,7 @@
 extern alias AppHostAssembly;
 
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -60,6 +61,14 @@ internal sealed class RunningAppHost : IAsyncDisposable
         builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         var logs = new CapturedLogs();
         builder.Services.AddLogging(logging => logging.AddProvider(logs));
+        // The testing builder starts no dashboard, yet points every service's OTLP exporter at it. Each export then
+        // fails and is retried in memory, and a silo stopping with SIGTERM waited ~10 s for those retries before it
+        // exited (16–17 s instead of the 2–4 s it takes with the dashboard there). No endpoint: no exporter.
+        foreach (var resource in builder.Resources.OfType<IResourceWithEnvironment>())
+        {
+            resource.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
+        }
+
         var app = await builder.BuildAsync(timeout.Token);
         var running = new RunningAppHost(app, storeDirectory, logs);
         try
