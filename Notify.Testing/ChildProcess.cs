@@ -6,20 +6,35 @@ namespace Notify.Testing;
 
 /// <summary>
 /// A program a test or a benchmark started (a silo, the gateway, the store, a peer), stopped only by its own
-/// process id: SIGKILL for a crash, SIGTERM for a graceful stop. Its last lines of output are kept for messages.
+/// process id: SIGKILL for a crash, SIGTERM for a graceful stop. Its last lines of output are kept for messages; with
+/// <see cref="OutputDirectoryVariable"/> set, all of them are written there too, each with the time it arrived.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>
+    /// A directory to write every child's whole output to (<c>name-pid.log</c>, a UTC time on each line), to line up
+    /// what several processes did during a fault. Unset: only the last lines are kept.
+    /// </summary>
+    public const string OutputDirectoryVariable = "NOTIFY_CHILD_OUTPUT";
+
     private const int KeptLines = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly StreamWriter? _outputFile;
+    private bool _outputFileClosed; // lines can still arrive as the process is disposed
 
     private ChildProcess(string name, Process process)
     {
         Name = name;
         _process = process;
         ProcessId = process.Id;
+        if (Environment.GetEnvironmentVariable(OutputDirectoryVariable) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+            _outputFile = new StreamWriter(Path.Combine(directory, $"{name}-{ProcessId}.log")) { AutoFlush = true };
+        }
+
         _process.OutputDataReceived += (_, line) => Remember(line.Data);
         _process.ErrorDataReceived += (_, line) => Remember(line.Data);
         _process.BeginOutputReadLine();
@@ -165,6 +180,14 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        if (_outputFile is { } file)
+        {
+            lock (file)
+            {
+                _outputFileClosed = true;
+                file.Dispose();
+            }
+        }
     }
 
     private Task SignalAsync(string signal) => SignalAsync(ProcessId, signal);
@@ -189,6 +212,17 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         _output.Enqueue($"[{Name}] {line}");
+        if (_outputFile is { } file)
+        {
+            lock (file)
+            {
+                if (!_outputFileClosed)
+                {
+                    file.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+                }
+            }
+        }
+
         while (_output.Count > KeptLines)
         {
             _output.TryDequeue(out _);
