@@ -14,7 +14,6 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
 {
     private static readonly TimeSpan FreezeDuration = TimeSpan.FromSeconds(15);
 
-
     /// <summary>
     /// The silo to hurt: one holding both topic grains and subscribers when there is one; otherwise the one with the most
     /// grains (the gateway's balancing can leave a silo without streams), with how many subscribers it holds.

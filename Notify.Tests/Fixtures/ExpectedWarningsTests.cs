@@ -47,4 +47,20 @@ public sealed class ExpectedWarningsTests
         Assert.False(ExpectedWarnings.DoorbellWaitAsSiloStops(topicRegistration));
         Assert.False(ExpectedWarnings.DoorbellWaitAsSiloStops(forward with { Exception = new TimeoutException() }));
     }
+
+    [Fact]
+    public void AStreamLateAfterAStall_IsRecognised_AndNoOtherFanOutWarning()
+    {
+        var behind = new CapturedLogs.Entry(
+            "Notify.Api.Subscriptions.TopicFanout", LogLevel.Warning,
+            "Topic orders.bbc8445d02fa4cf9b2ec9ebb9c58b4cb: the stream is at 3lejk8btvi:0 but the grain is at 3lejk8btvi:1; reading the rest from the grain",
+            null, []);
+        var repairFailed = behind with { Message = "Topic orders: could not read missing events from the grain; will retry" };
+        var streamError = behind with { Message = "Topic orders: the stream reported an error" };
+
+        Assert.True(ExpectedWarnings.StreamLateAfterAStall(behind));
+        Assert.False(ExpectedWarnings.StreamLateAfterAStall(repairFailed));
+        Assert.False(ExpectedWarnings.StreamLateAfterAStall(streamError));
+        Assert.False(ExpectedWarnings.StreamLateAfterAStall(behind with { Category = "Notify.Api.Subscriptions.SubscriptionRegistry" }));
+    }
 }
