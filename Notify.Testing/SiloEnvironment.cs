@@ -36,6 +36,27 @@ public static class SiloEnvironment
     };
 
     /// <summary>
+    /// A silo on its own serving HTTP at <paramref name="url"/> (its embedded localhost cluster, on free Orleans ports so
+    /// it stays clear of any other silo on the machine), with the per-client limits of <see cref="OneAddressLoad"/>.
+    /// </summary>
+    public static Dictionary<string, string> OnItsOwn(string url)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = url,
+            ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in OneAddressLoad)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary>
     /// Per-client limits raised out of the way: every connection of a test or a benchmark comes from 127.0.0.1, which
     /// the limits would count as one client. (The limits have tests of their own.)
     /// </summary>

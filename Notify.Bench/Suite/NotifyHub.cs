@@ -1,4 +1,3 @@
-using System.Globalization;
 using Notify.Bench.Measure;
 
 namespace Notify.Bench.Suite;
@@ -17,19 +16,8 @@ internal sealed class NotifyHub : IHub
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = TopicsUrl.GetLeftPart(UriPartial.Authority),
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Logging__LogLevel__Default"] = "Warning",
-            // Embedded mode clusters on localhost; free ports keep it clear of any other silo on the machine.
-            ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        };
-        foreach (var (key, value) in SiloEnvironment.OneAddressLoad)
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value; // the generator is one client
-        }
+        var environment = SiloEnvironment.OnItsOwn(TopicsUrl.GetLeftPart(UriPartial.Authority)); // the generator is one client
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
         _server = ChildProcess.StartProgram("Notify.Api", "Notify.Api", environment);
         await _server.WaitUntilHealthyAsync(new Uri(TopicsUrl, "/health"), TimeSpan.FromSeconds(60), cancellationToken);

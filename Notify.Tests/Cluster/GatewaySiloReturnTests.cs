@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using Notify.Grains.Placement;
 using Notify.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -118,19 +116,7 @@ public sealed class GatewaySiloReturnTests(ITestOutputHelper output) : IAsyncLif
     /// <summary>A single-silo Notify.Api process on the returning silo's port (its own embedded cluster).</summary>
     private async Task<ChildProcess> StartReturningSiloAsync()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_returningPort}",
-            ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var (key, value) in SiloEnvironment.OneAddressLoad)
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        var silo = ChildProcess.StartProgram(Returning, "Notify.Api", environment);
+        var silo = ChildProcess.StartProgram(Returning, "Notify.Api", SiloEnvironment.OnItsOwn($"http://127.0.0.1:{_returningPort}"));
         await silo.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_returningPort}/health"), TestTimeouts.Condition);
         return silo;
     }
