@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -47,6 +48,17 @@ public static class ServiceDefaultsExtensions
         "Microsoft.AspNetCore.MemoryPool",
     ];
 
+    /// <summary>Records traces without an OTLP endpoint, for a host that listens to them itself (an in-process exporter).</summary>
+    public const string TracingEnabledKey = "Notify:Tracing:Enabled";
+
+    /// <summary>
+    /// Whether this process records traces: when they have somewhere to go (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) or its
+    /// host listens to them itself (<see cref="TracingEnabledKey"/>). Without either, what only serves traces (such as
+    /// carrying a trace's context through grain calls) stays off.
+    /// </summary>
+    public static bool RecordsTraces(this IConfiguration configuration) =>
+        ExportsOverOtlp(configuration) || configuration.GetValue<bool>(TracingEnabledKey);
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -85,8 +97,9 @@ public static class ServiceDefaultsExtensions
                 .AddPrometheusExporter());
 
         // Traces are only recorded when there is somewhere to send them: without an exporter, each request
-        // (and each SSE stream, for its whole life) would still carry an Activity nobody reads.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        // (and each SSE stream, for its whole life) would still carry an Activity nobody reads. A host that collects
+        // them itself (TracingEnabledKey) brings its own listener.
+        if (ExportsOverOtlp(builder.Configuration))
         {
             openTelemetry
                 .WithTracing(tracing => tracing
@@ -128,4 +141,7 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
         return app;
     }
+
+    private static bool ExportsOverOtlp(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 }
