@@ -67,10 +67,10 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
 
     private async Task WaitForRingAsync(CancellationToken cancellationToken)
     {
-        // The agent's token is not given to the call: cancelling a grain call sends the doorbell a cancellation message,
-        // and when the doorbell's silo is stopping that message cannot be addressed, which Orleans logs as an error. The
-        // wait is bounded (readWait, and it ends at once when the doorbell's silo stops); cancelled, this side just
-        // stops waiting for its answer.
+        // The agent's token does not go with the call (the doorbell takes none): cancelling a grain call sends the
+        // doorbell a cancellation message, and when the doorbell's silo is stopping that message cannot be addressed,
+        // which Orleans logs as an error. The wait is bounded (readWait, and it ends at once when the doorbell's silo
+        // stops); cancelled, this side just stops waiting for its answer.
         if (cancellationToken.IsCancellationRequested)
         {
             return; // the agent let go while the queue was read: no call (its silo may be stopping, and could not address it)
@@ -86,7 +86,7 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
 
         var asked = _seenRings;
         var askedAt = Environment.TickCount64;
-        var call = doorbell.WaitAsync(asked, readWait, CancellationToken.None);
+        var call = doorbell.WaitAsync(asked, readWait);
         try
         {
             _seenRings = await call.WaitAsync(cancellationToken);

@@ -14,7 +14,11 @@ public interface IQueueDoorbellGrain : IGrainWithStringKey
 
     /// <summary>
     /// Returns the number of rings so far as soon as it differs from <paramref name="seenRings"/> (at once
-    /// when it already does), or after <paramref name="wait"/>, or when cancelled.
+    /// when it already does), or after <paramref name="wait"/>, or when the doorbell's silo stops.
     /// </summary>
-    Task<long> WaitAsync(long seenRings, TimeSpan wait, CancellationToken cancellationToken);
+    /// <remarks>
+    /// No cancellation token: Orleans gives each call of a method that takes one a cancellation source of its own, and
+    /// a quiet queue's reader waits once per event. The reader stops waiting for the answer instead.
+    /// </remarks>
+    Task<long> WaitAsync(long seenRings, TimeSpan wait);
 }

@@ -22,22 +22,21 @@ internal sealed class QueueDoorbellGrain(IHostApplicationLifetime host) : Grain,
         return Task.CompletedTask;
     }
 
-    public async Task<long> WaitAsync(long seenRings, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<long> WaitAsync(long seenRings, TimeSpan wait)
     {
         // Once the silo is stopping, nobody waits here: Orleans deactivates a grain only when none of its calls is
         // running, so a reader's wait (often from another silo, which does not stop) would hold this silo's stop.
         if (_rings == seenRings && wait > TimeSpan.Zero && !host.ApplicationStopping.IsCancellationRequested)
         {
             _rung ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, host.ApplicationStopping);
             try
             {
-                await _rung.Task.WaitAsync(wait, waitEnds.Token);
+                await _rung.Task.WaitAsync(wait, host.ApplicationStopping);
             }
             catch (TimeoutException)
             {
             }
-            catch (OperationCanceledException) when (waitEnds.IsCancellationRequested)
+            catch (OperationCanceledException) when (host.ApplicationStopping.IsCancellationRequested)
             {
             }
         }

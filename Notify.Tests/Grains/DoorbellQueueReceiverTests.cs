@@ -77,7 +77,7 @@ public sealed class DoorbellQueueReceiverTests
 
         public Task RingAsync() => Task.CompletedTask;
 
-        public Task<long> WaitAsync(long seenRings, TimeSpan wait, CancellationToken cancellationToken)
+        public Task<long> WaitAsync(long seenRings, TimeSpan wait)
         {
             Asked.Add(seenRings);
             return Task.FromResult(answers[Math.Min(Asked.Count - 1, answers.Length - 1)]);

@@ -12,9 +12,9 @@ public sealed class QueueDoorbellGrainTests(TopicClusterFixture fixture)
     public async Task Wait_ReturnsWhenRung_NotWhenTheWaitEnds()
     {
         var doorbell = NewDoorbell();
-        var seen = await doorbell.WaitAsync(-1, TimeSpan.FromSeconds(19), CancellationToken.None);
+        var seen = await doorbell.WaitAsync(-1, TimeSpan.FromSeconds(19));
 
-        var waiting = doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19), CancellationToken.None);
+        var waiting = doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19));
         Assert.False(waiting.IsCompleted);
         await doorbell.RingAsync();
 
@@ -25,22 +25,22 @@ public sealed class QueueDoorbellGrainTests(TopicClusterFixture fixture)
     public async Task Wait_WhenRungSinceTheCountWasSeen_ReturnsAtOnce()
     {
         var doorbell = NewDoorbell();
-        var seen = await doorbell.WaitAsync(-1, TimeSpan.Zero, CancellationToken.None);
+        var seen = await doorbell.WaitAsync(-1, TimeSpan.Zero);
         await doorbell.RingAsync();
         await Eventually.TrueAsync(
-            async () => await doorbell.WaitAsync(-1, TimeSpan.Zero, CancellationToken.None) != seen,
+            async () => await doorbell.WaitAsync(-1, TimeSpan.Zero) != seen,
             "the (one-way) ring has been counted");
 
         // The ring happened before this wait started: it must not wait for another.
-        Assert.Equal(seen + 1, await doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19), CancellationToken.None).WaitAsync(TestTimeouts.Event));
+        Assert.Equal(seen + 1, await doorbell.WaitAsync(seen, TimeSpan.FromSeconds(19)).WaitAsync(TestTimeouts.Event));
     }
 
     [Fact]
     public async Task Wait_WithoutRing_ReturnsTheSameCountAfterTheWait()
     {
         var doorbell = NewDoorbell();
-        var seen = await doorbell.WaitAsync(-1, TimeSpan.Zero, CancellationToken.None);
+        var seen = await doorbell.WaitAsync(-1, TimeSpan.Zero);
 
-        Assert.Equal(seen, await doorbell.WaitAsync(seen, TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        Assert.Equal(seen, await doorbell.WaitAsync(seen, TimeSpan.FromMilliseconds(50)));
     }
 }
