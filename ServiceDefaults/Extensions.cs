@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -48,16 +48,12 @@ public static class ServiceDefaultsExtensions
         "Microsoft.AspNetCore.MemoryPool",
     ];
 
-    /// <summary>Records traces without an OTLP endpoint, for a host that listens to them itself (an in-process exporter).</summary>
-    public const string TracingEnabledKey = "Notify:Tracing:Enabled";
-
     /// <summary>
-    /// Whether this process records traces: when they have somewhere to go (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) or its
-    /// host listens to them itself (<see cref="TracingEnabledKey"/>). Without either, what only serves traces (such as
-    /// carrying a trace's context through grain calls) stays off.
+    /// Whether this process exports traces (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Without it no trace is recorded
+    /// here, and what only serves traces should stay off.
     /// </summary>
-    public static bool RecordsTraces(this IConfiguration configuration) =>
-        ExportsOverOtlp(configuration) || configuration.GetValue<bool>(TracingEnabledKey);
+    public static bool ExportsTraces(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -97,9 +93,8 @@ public static class ServiceDefaultsExtensions
                 .AddPrometheusExporter());
 
         // Traces are only recorded when there is somewhere to send them: without an exporter, each request
-        // (and each SSE stream, for its whole life) would still carry an Activity nobody reads. A host that collects
-        // them itself (TracingEnabledKey) brings its own listener.
-        if (ExportsOverOtlp(builder.Configuration))
+        // (and each SSE stream, for its whole life) would still carry an Activity nobody reads.
+        if (builder.Configuration.ExportsTraces())
         {
             openTelemetry
                 .WithTracing(tracing => tracing
@@ -141,7 +136,4 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
         return app;
     }
-
-    private static bool ExportsOverOtlp(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 }

@@ -1,6 +1,6 @@
 // Reads a .nettrace recorded with the runtime's allocation ticks (one sample about every 100 KB allocated, with its
 // type and stack) and prints where the bytes go: by type, and by the first frame of the stack that is Notify's or a
-// named library's code rather than the runtime's. For the question "what are the 30 KB a published event allocates"
+// named library's code rather than the runtime's. For the question "what are the 25 KB a published event allocates"
 // (docs/performance.md, manytopics tail latency).
 //
 //   dotnet-trace collect -p <pid> --profile gc-verbose --duration 00:00:00:15 -o alloc.nettrace
@@ -41,7 +41,7 @@ using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
 Console.WriteLine($"allocated (sampled): {total / 1048576.0:F1} MB" +
     (double.IsNaN(events) ? "" : $", {total / events:F0} B per published event"));
 Print("by type", byType, 25);
-Print("by first frame of Notify, Orleans or ASP.NET Core", bySite, 30);
+Print("by first frame of Notify's or a library's own code (Orleans, ASP.NET Core, Microsoft.Extensions, OpenTelemetry, StackExchange.Redis)", bySite, 30);
 Print("by stack (plumbing frames left out)", byStack, 15);
 return 0;
 

@@ -7,6 +7,9 @@
 #   tools/profile-alloc.sh [scenario] [seconds into the run to start recording] [events/s offered] [extra server environment ...]
 #   e.g. tools/profile-alloc.sh manytopics 52 2000
 #
+# The rate is passed to the scenario (--rate) and divides the bytes: use a paced scenario whose rate the silo keeps up
+# with (the bench's summary, printed first, says whether it did).
+#
 # The server is stopped by its own process id when the run ends, and on failure or Ctrl+C too.
 set -euo pipefail
 
@@ -22,10 +25,10 @@ source "$root/tools/bench-silo.sh"
 
 start_silo "${extra_env[@]}"
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of options
-start_bench "$scenario" ${BENCH_ARGS:-}
+start_bench "$scenario" --rate "$rate" ${BENCH_ARGS:-}
 sleep "$record_after"
 "$trace_tool" collect -p "$server_pid" --profile gc-verbose --duration 00:00:00:15 -o "$work/alloc.nettrace" >/dev/null
 wait_bench
-grep -E "Latency ms|Server CPU" "$work/bench.log" || true
+grep -E "Published|Latency ms|Server CPU" "$work/bench.log" || true
 dotnet run "$root/tools/alloc-sites.cs" -- "$work/alloc.nettrace" "$((rate * 15))" | tee "$work/alloc-sites.md" | head -90
 echo "(raw: $work)"

@@ -70,6 +70,6 @@ public sealed class InProcessCluster : IAsyncLifetime
                 .ToDictionary(setting => setting.Key.Replace("__", ":", StringComparison.Ordinal), setting => (string?)setting.Value);
 
         // EventTraceTests reads both silos' traces through its own in-process exporter: no OTLP endpoint to turn them on.
-        private static readonly KeyValuePair<string, string> TracesRecorded = new(Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.TracingEnabledKey, "true");
+        private static readonly KeyValuePair<string, string> TracesRecorded = new(Notify.Api.Hosting.SiloHostingExtensions.GrainCallTracingKey, "true");
     }
 }
