@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Notify.Tests.Fixtures;
-using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace Notify.Tests.Diagnostics;
@@ -22,11 +21,7 @@ public sealed class EventTraceTests : IClassFixture<InProcessCluster>, IDisposab
     public EventTraceTests(InProcessCluster cluster)
     {
         _cluster = cluster;
-        _tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource("Notify", "Microsoft.Orleans.Application", "Microsoft.AspNetCore")
-            .SetSampler(new AlwaysOnSampler())
-            .AddInMemoryExporter(_spans)
-            .Build();
+        _tracing = _spans.Record("Notify", "Microsoft.Orleans.Application", "Microsoft.AspNetCore");
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace Notify.Tests.Diagnostics;
 
@@ -21,6 +23,14 @@ internal sealed class SpanCollection : ICollection<Activity>
     }
 
     public bool IsReadOnly => false;
+
+    /// <summary>Records every span of <paramref name="sources"/> started in this process into this collection, until disposed.</summary>
+    public TracerProvider Record(params string[] sources) =>
+        Sdk.CreateTracerProviderBuilder()
+            .AddSource(sources)
+            .SetSampler(new AlwaysOnSampler())
+            .AddInMemoryExporter(this)
+            .Build();
 
     /// <summary>The finished spans of one trace.</summary>
     public List<Activity> Of(ActivityTraceId trace)

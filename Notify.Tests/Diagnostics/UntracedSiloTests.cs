@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Notify.Tests.Fixtures;
-using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace Notify.Tests.Diagnostics;
@@ -21,11 +20,7 @@ public sealed class UntracedSiloTests : IAsyncLifetime
 
     public UntracedSiloTests()
     {
-        _tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource("Microsoft.Orleans.Application", "Microsoft.AspNetCore")
-            .SetSampler(new AlwaysOnSampler())
-            .AddInMemoryExporter(_spans)
-            .Build();
+        _tracing = _spans.Record("Microsoft.Orleans.Application", "Microsoft.AspNetCore");
     }
 
     public Task InitializeAsync() => _app.InitializeAsync();
