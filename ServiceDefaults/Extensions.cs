@@ -99,10 +99,9 @@ public static class ServiceDefaultsExtensions
             openTelemetry
                 .WithTracing(tracing => tracing
                     .SetSampler(new BackgroundWorkSampler())
+                    // Notify's own spans (a publish in its grain, the store append, fan-outs, replays, repairs). Orleans'
+                    // grain-call spans are not recorded: making them puts every grain call through a filter pipeline.
                     .AddSource(NotifyMeterName)
-                    // Grain calls made by application code. Orleans' runtime source (membership, timers,
-                    // system targets) is left out: it would fill the trace view with background work.
-                    .AddSource("Microsoft.Orleans.Application")
                     .AddAspNetCoreInstrumentation(aspnet =>
                         // Probes would drown the traces that matter.
                         aspnet.Filter = context =>

@@ -11,12 +11,6 @@ namespace Notify.Api.Hosting;
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Grain calls carry trace context (and make Orleans' grain-call spans) without an OTLP endpoint too, for a host
-    /// that listens to traces itself: an in-process exporter, dotnet-monitor, an APM agent attached at run time.
-    /// </summary>
-    public const string GrainCallTracingKey = "Notify:Tracing:GrainCalls";
-
-    /// <summary>
     /// Configures the silo from the <c>Orleans</c> section exactly as Aspire writes it
     /// (<c>Orleans__Clustering__ProviderType</c>, <c>Orleans__Endpoints__SiloPort</c>, ...). Whatever that
     /// section leaves out gets the embedded default: localhost clustering, memory grain storage for
@@ -55,14 +49,9 @@ public static class SiloHostingExtensions
             // A topic's grain starts on the silo the gateway sends the topic's publishes to (its owner, by silo name).
             silo.AddTopicOwnerPlacement();
 
-            // Grain calls join the trace of the request (or event) that made them, when traces are exported (or a
-            // listener of the host's own wants them: GrainCallTracingKey). Not otherwise: the filters put every grain
-            // call, the stream's own among them, through Orleans' filter pipeline even when no span is started, 15 %
-            // of what a busy silo allocates (docs/performance.md).
-            if (builder.Configuration.ExportsTraces() || builder.Configuration.GetValue<bool>(GrainCallTracingKey))
-            {
-                silo.AddActivityPropagation();
-            }
+            // No AddActivityPropagation(): its grain call filters put every grain call, the stream's own among them,
+            // through Orleans' filter pipeline, traced or not (15 % of what a busy silo allocated; docs/performance.md).
+            // A publish carries its trace itself (PublishRequest.TraceParent) to the grain's notify.publish span.
             ConfigureFailureDetection(silo.Services, orleans.GetSection("Membership"));
             ConfigureStreams(silo.Services);
         });

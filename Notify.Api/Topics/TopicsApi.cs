@@ -60,7 +60,7 @@ public static partial class TopicsApi
         try
         {
             result = await services.Client.GetTopicGrain(topic)
-                .PublishAsync(new PublishRequest(data, string.IsNullOrEmpty(type) ? null : type, idempotencyKey), deadline.Token);
+                .PublishAsync(new PublishRequest(data, string.IsNullOrEmpty(type) ? null : type, idempotencyKey, TraceParentOfRequest()), deadline.Token);
         }
         catch (TopicCapacityException)
         {
@@ -200,6 +200,13 @@ public static partial class TopicsApi
             new BufferedEventsPage(topic, reset, events, read.End.ToString(), read.Head.ToString(), read.HasMore),
             TopicsJsonContext.Default.BufferedEventsPage);
     }
+
+    /// <summary>
+    /// The request's <c>traceparent</c> while it is traced, for the grain's span of the publish (<see cref="PublishRequest.TraceParent"/>).
+    /// No activity exists when no tracer listens, so an untraced silo sends nothing.
+    /// </summary>
+    private static string? TraceParentOfRequest() =>
+        System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } request ? request.Id : null;
 
     private static ProblemHttpResult TopicsFull(HttpContext context, TopicServices services) =>
         Problems.SiloFull(context, services.Limits.Value.RetryAfterSeconds, "This node holds as many topics as it may; try again, maybe on another node.");

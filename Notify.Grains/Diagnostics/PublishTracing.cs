@@ -6,11 +6,54 @@ using Notify.Grains.Topics;
 namespace Notify.Grains.Diagnostics;
 
 /// <summary>
-/// Carries a publish's trace from its grain call to the store append and onto the event itself, so each silo's
-/// fan-out of the event joins the publish's trace.
+/// Carries a publish's trace from its request to the grain's <c>notify.publish</c> span, the store append and onto the
+/// event itself, so each silo's fan-out of the event joins the publish's trace.
 /// </summary>
 internal static class PublishTracing
 {
+    /// <summary>
+    /// The span of one publish in its topic grain, from its arrival to its answer (its wait for a batch, the batch's
+    /// append), as a child of the request that made it. Null when the request was not traced or nobody listens here.
+    /// </summary>
+    public static Activity? StartPublish(string topic, PublishRequest request)
+    {
+        if (!NotifyTelemetry.Source.HasListeners() || !TryParseParent(request, out var parent))
+        {
+            return null;
+        }
+
+        // Started for the publish's queue, not for the grain call's flow: whatever the call does next is not inside it.
+        var previous = Activity.Current;
+        var span = NotifyTelemetry.Source.StartActivity("notify.publish", ActivityKind.Server, parent);
+        Activity.Current = previous;
+        span?.SetTag(NotifyTelemetry.TopicTag, topic);
+        return span;
+    }
+
+    /// <summary>The trace a publish's append and deliveries join: its span, else its request's (traced, but not listened to here).</summary>
+    public static ActivityContext TraceOf(Activity? span, PublishRequest request) =>
+        span?.Context ?? (TryParseParent(request, out var parent) ? parent : default);
+
+    /// <summary>Ends a publish's span with its answer.</summary>
+    public static void Answered(Activity? span, PublishResult result)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("notify.event.id", result.Position.ToString());
+        span.SetTag("notify.publish.replayed", result.Replayed);
+        span.Dispose();
+    }
+
+    /// <summary>Ends a publish's span that got no event: the store failed, the topic moved, or its caller gave up.</summary>
+    public static void NotAnswered(Activity? span, string reason)
+    {
+        span?.SetStatus(ActivityStatusCode.Error, reason);
+        span?.Dispose();
+    }
+
     /// <summary>
     /// The span of one append to the store: a child of the batch's first publish, linked to the others (several
     /// publishes, several traces, one append). Null while nobody traces.
@@ -52,6 +95,12 @@ internal static class PublishTracing
         }
 
         return stored.ConvertAll(e => traces.TryGetValue(e.Position, out var trace) ? e with { TraceParent = TraceParentOf(trace) } : e);
+    }
+
+    private static bool TryParseParent(PublishRequest request, out ActivityContext parent)
+    {
+        parent = default;
+        return request.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, isRemote: true, out parent);
     }
 
     /// <summary>The W3C <c>traceparent</c> of <paramref name="context"/>.</summary>

@@ -125,7 +125,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         ThrowIfRefused();
         ArgumentNullException.ThrowIfNull(request.Data);
         cancellationToken.ThrowIfCancellationRequested(); // its caller has given up: not stored
-        var publish = new PendingPublish(request, cancellationToken);
+        var publish = new PendingPublish(Topic, request, cancellationToken);
         _queue.Enqueue(publish);
         if (!_committing)
         {

@@ -66,10 +66,6 @@ public sealed class InProcessCluster : IAsyncLifetime
         private static Dictionary<string, string?> Settings(string name, string store, string clusterId) =>
             SiloEnvironment.For(name, httpPort: 0, loadBalancerPort: 0, FreePort.Next(), store, clusterId, clusterId)
                 .Where(setting => !setting.Key.StartsWith("Kestrel__", StringComparison.Ordinal))
-                .Append(GrainCallTracing)
                 .ToDictionary(setting => setting.Key.Replace("__", ":", StringComparison.Ordinal), setting => (string?)setting.Value);
-
-        // EventTraceTests reads both silos' traces through its own in-process exporter: no OTLP endpoint to turn them on.
-        private static readonly KeyValuePair<string, string> GrainCallTracing = new(Notify.Api.Hosting.SiloHostingExtensions.GrainCallTracingKey, "true");
     }
 }
