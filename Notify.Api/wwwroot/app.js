@@ -171,6 +171,11 @@ async function publish() {
 async function showSubscribers(topic) {
   const headers = {};
   const token = $("token").value.trim();
+  if (expiresSoon(token)) {
+    // The server would refuse it (401); the stream says in-band when the token has expired (notify.expired).
+    clearInterval(watching);
+    return;
+  }
   if (token) headers.Authorization = `Bearer ${token}`;
   try {
     const response = await fetch(`/topics/${encodeURIComponent(topic)}/subscribers`, { headers });
@@ -182,6 +187,18 @@ async function showSubscribers(topic) {
       : "";
   } catch {
     // The next refresh tries again.
+  }
+}
+
+// Whether a JWT's exp claim is less than a second away (or past). Not a check of the token: the server does that;
+// the page only stops asking with a token about to be refused. A token that is not a JWT, or has no exp, never expires here.
+function expiresSoon(token) {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const { exp } = JSON.parse(atob(payload));
+    return typeof exp === "number" && Date.now() >= (exp - 1) * 1000;
+  } catch {
+    return false;
   }
 }
 
