@@ -3,30 +3,57 @@ using Orleans.Streams;
 namespace Notify.Grains.Streaming;
 
 /// <summary>
-/// Reads a memory stream queue for its pulling agent; when the queue is empty, waits on the queue's
-/// doorbell and reads again, so the agent gets new data as soon as it is enqueued.
+/// Reads a memory stream queue for its pulling agent; when the queue is empty, waits for a ring and reads again, so the
+/// agent gets new data as soon as it is enqueued.
 /// </summary>
 /// <remarks>
-/// After a read that emptied the queue, the next read first waits for a ring: one grain call per wake-up instead of a
-/// read that finds nothing and then the wait. No ring is missed: the count a wait compares against was read before the
-/// read that emptied the queue, and a producer rings only after its enqueue completed. So either that read saw the
-/// data, or the ring came after the count was read and the wait returns at once.
-/// The doorbell only says when to read: when it cannot be reached (its silo just left), the reader reads all the same,
-/// and while it declines to wait (its silo is stopping) the reader polls the queue instead of asking it again and again.
+/// After a read that emptied the queue, the next read first waits for a ring (<see cref="QueueReaderSignal"/>, in this
+/// process): producers on this silo ring it directly, producers elsewhere through the queue's doorbell, which this reader
+/// tells once per read wait that it listens. No ring is missed: the count a wait compares against was read before the
+/// read that emptied the queue, and a producer rings only after its enqueue completed. So either that read saw the data,
+/// or the ring came after the count was read and the wait returns at once. A ring can be lost on its way from another
+/// silo (the doorbell's silo left, or had forgotten this reader): the wait ends after the read wait all the same, and
+/// when a listen is due the queue is read without waiting, for the rings a lapsed lease may have missed.
 /// </remarks>
-internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueDoorbellGrain doorbell, TimeSpan readWait)
-    : IQueueAdapterReceiver
+internal sealed class DoorbellQueueReceiver : IQueueAdapterReceiver, IDisposable
 {
-    /// <summary>How often the queue is read while its doorbell is not asked (it declined to wait: its silo is stopping).</summary>
-    private static readonly TimeSpan PollWhileDeclined = TimeSpan.FromMilliseconds(20);
+    private readonly QueueId _queueId;
+    private readonly IQueueAdapterReceiver _queue;
+    private readonly LocalQueueReaders _readers;
+    private readonly IQueueDoorbellGrain _doorbell;
+    private readonly TimeSpan _readWait;
+    private readonly TimeProvider _time;
+    private readonly QueueReaderSignal _signal;
 
-    private long _seenRings = -1; // no count yet: the first wait returns at once with the current one
-    private long _declinedUntil; // Environment.TickCount64 until which the doorbell is not asked
+    private Task? _listening;
+    private long _seenRings = -1;
+    private long _listenDue = long.MinValue; // the timestamp from which the doorbell is next told this reader listens
     private bool _drained = true; // the last read emptied the queue (or none was made yet): wait for a ring before reading
 
-    public Task Initialize(TimeSpan timeout) => queue.Initialize(timeout, CancellationToken.None);
+    public DoorbellQueueReceiver(QueueId queueId, IQueueAdapterReceiver queue, LocalQueueReaders readers, IQueueDoorbellGrain doorbell, TimeSpan readWait, TimeProvider time)
+    {
+        _queueId = queueId;
+        _queue = queue;
+        _readers = readers;
+        _doorbell = doorbell;
+        _readWait = readWait;
+        _time = time;
+        _signal = new QueueReaderSignal(time);
+    }
 
-    public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken) => queue.Initialize(timeout, cancellationToken);
+    /// <summary>
+    /// How long the doorbell passes rings on after a listen: listens come once per read wait while the queue is waited
+    /// on, and a reader that never ran dry for longer reads without waiting after its next listen.
+    /// </summary>
+    private TimeSpan Lease => _readWait * 3;
+
+    public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
+
+    public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _readers.Add(_queueId, _signal);
+        return _queue.Initialize(timeout, cancellationToken);
+    }
 
     [Obsolete("Use the overload which accepts a CancellationToken.")]
     public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
@@ -35,87 +62,82 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver queue, IQueueD
     {
         // The queue itself is read without the agent's token: a read takes a moment, and Orleans' memory-queue reader
         // logs a read its token cancelled (every stop of a silo) as a failed read, an error, before it throws.
-        try
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return [];
-            }
-
-            if (_drained)
-            {
-                // The last read took all there was: a read now would most likely find nothing (on a quiet topic, a queue
-                // read per event for nothing). The doorbell answers at once if anything was enqueued since that read.
-                await WaitForRingAsync(cancellationToken);
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return [];
-                }
-            }
-
-            var messages = await queue.GetQueueMessagesAsync(maxCount, CancellationToken.None);
-            _drained = maxCount < 0 || messages.Count < maxCount;
-            return messages;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The agent is letting the queue go (a silo joined and took it, or this one stops): a read it cancelled
-            // simply read nothing. Thrown, it would be logged as a failed read, an error, on every rebalance.
-            return [];
-        }
-    }
-
-    private async Task WaitForRingAsync(CancellationToken cancellationToken)
-    {
-        // The agent's token does not go with the call (the doorbell takes none): cancelling a grain call sends the
-        // doorbell a cancellation message, and when the doorbell's silo is stopping that message cannot be addressed,
-        // which Orleans logs as an error. The wait is bounded (readWait, and it ends at once when the doorbell's silo
-        // stops); cancelled, this side just stops waiting for its answer.
         if (cancellationToken.IsCancellationRequested)
         {
-            return; // the agent let go while the queue was read: no call (its silo may be stopping, and could not address it)
+            return [];
         }
 
-        if (Environment.TickCount64 < _declinedUntil)
+        if (_drained)
         {
-            // Its silo is stopping. Asked in a loop, it would get a call after another until its activation left, and
-            // the first call after that is refused there with a warning: the queue is polled instead, for a while.
-            await Task.Delay(PollWhileDeclined, cancellationToken);
+            // The last read took all there was: a read now would most likely find nothing (on a quiet topic, a queue
+            // read per event for nothing). The wait ends at once if anything was rung since that read.
+            if (_time.GetTimestamp() >= _listenDue)
+            {
+                Listen(); // and read at once: rings from elsewhere may have been lost while the last lease lapsed
+            }
+            else
+            {
+                await _signal.WaitAsync(_seenRings, _readWait, cancellationToken);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return []; // the agent is letting the queue go (a silo joined and took it, or this one stops)
+            }
+        }
+
+        _seenRings = _signal.Rings; // before the read: a ring after it moves the count
+        var messages = await _queue.GetQueueMessagesAsync(maxCount, CancellationToken.None);
+        _drained = maxCount < 0 || messages.Count < maxCount;
+        return messages;
+    }
+
+    /// <summary>
+    /// Tells the doorbell this reader listens, without waiting for its answer: a doorbell on a frozen silo must not hold
+    /// this queue's reads (every topic on it) until the call times out. One listen at a time.
+    /// </summary>
+    private void Listen()
+    {
+        _listenDue = _time.GetTimestamp() + (long)(_readWait.TotalSeconds * _time.TimestampFrequency);
+        if (_listening is { IsCompleted: false })
+        {
             return;
         }
 
-        var asked = _seenRings;
-        var askedAt = Environment.TickCount64;
-        var call = doorbell.WaitAsync(asked, readWait);
+        _listening = ListenAsync();
+    }
+
+    private async Task ListenAsync()
+    {
         try
         {
-            _seenRings = await call.WaitAsync(cancellationToken);
-            if (asked >= 0 && _seenRings == asked && readWait > TimeSpan.Zero
-                && Environment.TickCount64 - askedAt < readWait.TotalMilliseconds / 4)
-            {
-                // No ring, and no wait either: the doorbell answers so only while its silo stops (QueueDoorbellGrain).
-                _declinedUntil = Environment.TickCount64 + (long)readWait.TotalMilliseconds;
-            }
+            await _doorbell.ListenAsync(await _readers.ReferenceAsync(), _queueId, Lease);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is OrleansException or TimeoutException or ObjectDisposedException)
         {
-            _seenRings = -1;
-            _ = call.ContinueWith(static abandoned => abandoned.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
-        }
-        catch (Exception exception) when (exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
-        {
-            _seenRings = -1; // the next wait returns at once with the count of wherever the doorbell is now
+            // The doorbell's silo left, is stopping or is frozen, or this one is stopping: rings from elsewhere may be
+            // lost until the next listen, and the waits until then end after the read wait, as a lost ring's would.
         }
     }
 
     [Obsolete("Use the overload which accepts a CancellationToken.")]
-    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => queue.MessagesDeliveredAsync(messages, CancellationToken.None);
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => _queue.MessagesDeliveredAsync(messages, CancellationToken.None);
 
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) =>
-        queue.MessagesDeliveredAsync(messages, cancellationToken);
+        _queue.MessagesDeliveredAsync(messages, cancellationToken);
 
-    public Task Shutdown(TimeSpan timeout) => queue.Shutdown(timeout, CancellationToken.None);
+    public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
 
-    public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken) => queue.Shutdown(timeout, cancellationToken);
+    public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Dispose();
+        return _queue.Shutdown(timeout, cancellationToken);
+    }
+
+    /// <summary>Stops being rung, and ends a wait in progress (Orleans calls <see cref="Shutdown(TimeSpan, CancellationToken)"/>, which does this).</summary>
+    public void Dispose()
+    {
+        _readers.Remove(_queueId, _signal);
+        _signal.Dispose();
+    }
 }

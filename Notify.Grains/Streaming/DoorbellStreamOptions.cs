@@ -6,9 +6,9 @@ namespace Notify.Grains.Streaming;
 public sealed class DoorbellStreamOptions
 {
     /// <summary>
-    /// How long a reader of an empty queue waits on the doorbell before reading again anyway. Readers
-    /// wake as soon as a producer rings, so this bounds only the idle cost (one call per queue per wait)
-    /// and how long a lost ring could delay data. Must stay well below Orleans' grain call timeout.
+    /// How long a reader of an empty queue waits for a ring before reading again anyway, and how often it tells the
+    /// queue's doorbell that it listens. Readers wake as soon as a producer rings, so this bounds only the idle cost
+    /// (a read and a doorbell call per queue per wait) and how long a lost ring could delay data.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:20")]
     public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(2);

@@ -1,24 +1,22 @@
 using Orleans.Concurrency;
+using Orleans.Streams;
 
 namespace Notify.Grains.Streaming;
 
 /// <summary>
-/// The doorbell of one stream queue: producers ring it after enqueueing; the queue's reader waits on it
-/// instead of polling the queue on a timer.
+/// The doorbell of one stream queue, for producers on other silos than the queue's reader: they ring it after
+/// enqueueing, and it passes the ring on to the silo whose reader listens. Producers on the reader's own silo wake it
+/// in-process (<see cref="LocalQueueReaders"/>) and do not call here.
 /// </summary>
 public interface IQueueDoorbellGrain : IGrainWithStringKey
 {
-    /// <summary>Counts a ring and wakes the waiting reader. Fire-and-forget: a producer never waits for it.</summary>
+    /// <summary>Passes a ring on to the listening readers. Fire-and-forget: a producer never waits for it.</summary>
     [OneWay]
     Task RingAsync();
 
     /// <summary>
-    /// Returns the number of rings so far as soon as it differs from <paramref name="seenRings"/> (at once
-    /// when it already does), or after <paramref name="wait"/>, or when the doorbell's silo stops.
+    /// Passes rings on to <paramref name="readers"/>, for its reader of <paramref name="queue"/>, until
+    /// <paramref name="lease"/> has passed; a reader listens again before its lease ends.
     /// </summary>
-    /// <remarks>
-    /// No cancellation token: Orleans gives each call of a method that takes one a cancellation source of its own, and
-    /// a quiet queue's reader waits once per event. The reader stops waiting for the answer instead.
-    /// </remarks>
-    Task<long> WaitAsync(long seenRings, TimeSpan wait);
+    Task ListenAsync(IQueueReadersObserver readers, QueueId queue, TimeSpan lease);
 }

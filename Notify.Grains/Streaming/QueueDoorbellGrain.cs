@@ -1,46 +1,51 @@
-using Microsoft.Extensions.Hosting;
-using Orleans.Concurrency;
+using Orleans.Streams;
 
 namespace Notify.Grains.Streaming;
 
-/// <summary>A ring counter with one waiting list (see <see cref="IQueueDoorbellGrain"/>).</summary>
+/// <summary>Passes rings on to the silos whose readers listen (see <see cref="IQueueDoorbellGrain"/>).</summary>
 /// <remarks>
-/// Reentrant so that a ring is handled while a reader waits. It holds no data: a lost activation
-/// restarts the count at zero, which differs from whatever a reader had seen, so the reader just reads.
+/// It holds no data, only leases. A lost activation forgets its listeners until they listen again (within their read
+/// wait), and a reader that is not rung reads all the same when its wait ends. One reader listens at a time, except
+/// while a queue is handed over, when the old one's lease runs out beside the new one's.
 /// </remarks>
-[Reentrant]
-internal sealed class QueueDoorbellGrain(IHostApplicationLifetime host) : Grain, IQueueDoorbellGrain
+internal sealed class QueueDoorbellGrain(TimeProvider time) : Grain, IQueueDoorbellGrain
 {
-    private long _rings;
-    private TaskCompletionSource? _rung;
+    private readonly List<Listener> _listeners = [];
 
     public Task RingAsync()
     {
-        _rings++;
-        _rung?.TrySetResult();
-        _rung = null;
+        var now = time.GetTimestamp();
+        for (var i = _listeners.Count - 1; i >= 0; i--)
+        {
+            var listener = _listeners[i];
+            if (listener.Until <= now)
+            {
+                _listeners.RemoveAt(i);
+                continue;
+            }
+
+            _ = listener.Readers.RingAsync(listener.Queue); // one-way: sent, not awaited
+        }
+
         return Task.CompletedTask;
     }
 
-    public async Task<long> WaitAsync(long seenRings, TimeSpan wait)
+    public Task ListenAsync(IQueueReadersObserver readers, QueueId queue, TimeSpan lease)
     {
-        // Once the silo is stopping, nobody waits here: Orleans deactivates a grain only when none of its calls is
-        // running, so a reader's wait (often from another silo, which does not stop) would hold this silo's stop.
-        if (_rings == seenRings && wait > TimeSpan.Zero && !host.ApplicationStopping.IsCancellationRequested)
+        var listener = new Listener(readers, queue, time.GetTimestamp() + (long)(lease.TotalSeconds * time.TimestampFrequency));
+        var at = _listeners.FindIndex(existing => existing.Readers.Equals(readers));
+        if (at >= 0)
         {
-            _rung ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            try
-            {
-                await _rung.Task.WaitAsync(wait, host.ApplicationStopping);
-            }
-            catch (TimeoutException)
-            {
-            }
-            catch (OperationCanceledException) when (host.ApplicationStopping.IsCancellationRequested)
-            {
-            }
+            _listeners[at] = listener;
+        }
+        else
+        {
+            _listeners.Add(listener);
         }
 
-        return _rings;
+        return Task.CompletedTask;
     }
+
+    /// <summary>A silo's readers, rung for <see cref="Queue"/> until the timestamp <see cref="Until"/>.</summary>
+    private readonly record struct Listener(IQueueReadersObserver Readers, QueueId Queue, long Until);
 }

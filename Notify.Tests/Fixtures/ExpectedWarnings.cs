@@ -22,6 +22,10 @@ public static class ExpectedWarnings
     /// </summary>
     public static bool SiloLeft(CapturedLogs.Entry entry) =>
         (entry.Category == "Orleans.Runtime.CallbackData" && entry.Message.StartsWith("The target silo became unavailable", StringComparison.Ordinal))
+        // Its end of a connection reset as it went, and a call to it whose token fired could not be cancelled there
+        // (seen together once in a test run on two busy cores, 2026-12-03).
+        || (entry.Category == "Orleans.Runtime.Messaging.Connection" && entry.Exception is Microsoft.AspNetCore.Connections.ConnectionResetException)
+        || (entry.Category == "Orleans.Runtime.GrainCallCancellationManager" && entry.Exception is SiloUnavailableException)
         || (entry.Category == "Orleans.Messaging" && entry.Message.StartsWith("Failed to address message", StringComparison.Ordinal))
         || entry.Category.StartsWith("Orleans.Streams.", StringComparison.Ordinal)
         || entry.Category.StartsWith("Orleans.Providers.MemoryAdapterReceiver", StringComparison.Ordinal)
@@ -57,8 +61,8 @@ public static class ExpectedWarnings
         && entry.Message.Contains(" but the grain is at ", StringComparison.Ordinal);
 
     /// <summary>
-    /// The silo itself is stopping: a call from another silo (a stream reader's doorbell wait) arrived for a grain it had
-    /// just deactivated, and Orleans' forwarding of it failed because this silo no longer sends (an Error). The caller
+    /// The silo itself is stopping: a call from another silo (a stream reader's call to a queue's doorbell) arrived for a
+    /// grain it had just deactivated, and Orleans' forwarding of it failed because this silo no longer sends (an Error). The caller
     /// gets <see cref="SiloUnavailableException"/> and the reader reads its queue all the same. Seen once in CI.
     /// </summary>
     public static bool ForwardRefusedWhileStopping(CapturedLogs.Entry entry) =>
@@ -68,7 +72,7 @@ public static class ExpectedWarnings
         && entry.Exception is SiloUnavailableException;
 
     /// <summary>
-    /// The silo is stopping: a call from another silo (a stream reader's doorbell wait or queue read) reached a grain
+    /// The silo is stopping: a call from another silo (a stream reader's call to a doorbell, or its queue read) reached a grain
     /// that was deactivating, Orleans answered it with a rejection, and the answer could not be sent because the
     /// connection to the caller had already closed (a Warning). The caller's call fails as its target silo leaves, and
     /// the reader reads its queue all the same. Seen once in CI, four at once.
@@ -80,10 +84,11 @@ public static class ExpectedWarnings
         && entry.Message.Contains(" Response [", StringComparison.Ordinal);
 
     /// <summary>
-    /// The silo is stopping while one of its stream readers waits on a queue's doorbell that is not active: the
-    /// doorbell's activation cannot register in the directory any more (a Warning) and the wait's message cannot be
-    /// forwarded (an Error with <see cref="SiloUnavailableException"/>). The reader stops with its silo; nothing is lost.
-    /// Seen once in CI, a single silo stopped a moment after it started.
+    /// The silo is stopping while one of its stream readers calls a queue's doorbell that is not active (readers waited
+    /// on it then; now they tell it once per read wait that they listen): the doorbell's activation cannot register in
+    /// the directory any more (a Warning) and the call's message cannot be forwarded (an Error with
+    /// <see cref="SiloUnavailableException"/>). The reader stops with its silo; nothing is lost. Seen once in CI, a
+    /// single silo stopped a moment after it started.
     /// </summary>
     public static bool DoorbellWaitAsSiloStops(CapturedLogs.Entry entry) =>
         entry.Message.Contains("queuedoorbell/", StringComparison.Ordinal)
@@ -93,7 +98,7 @@ public static class ExpectedWarnings
     /// <summary>
     /// The silo's grain deactivation on stop took over Orleans' 1 s warning threshold, but less than
     /// <paramref name="under"/>: two cores busy with the other tests' silos. A stop held by something (a stream reader's
-    /// doorbell wait held it for the wait's whole 2 s) still fails the test.
+    /// doorbell wait once held it for the wait's whole 2 s) still fails the test.
     /// </summary>
     public static bool SlowGrainDeactivation(CapturedLogs.Entry entry, TimeSpan under) =>
         IsSlowGrainDeactivation(entry)
@@ -103,13 +108,19 @@ public static class ExpectedWarnings
 
     /// <summary>
     /// A silo stopped right after its only peer left (a test cluster's teardown): besides what a departure shows, its
-    /// grain deactivation can wait on directory entries the departed peer owned, which Orleans warns is a slow stop stage.
+    /// grain deactivation can wait on directory entries the departed peer owned, and its cluster health monitor on its
+    /// checks of the departed peer, which Orleans warns are slow stop stages (the latter seen once, 1.17 s).
     /// </summary>
     public static bool PeerJustLeft(CapturedLogs.Entry entry) =>
         SiloLeft(entry)
-        || IsSlowGrainDeactivation(entry);
+        || IsSlowGrainDeactivation(entry)
+        || (IsSlowStopStage(entry) && entry.Message.StartsWith("'ClusterHealthMonitor' stopped in stage", StringComparison.Ordinal));
 
     /// <summary>Orleans' warning that a silo's grain deactivation took over a second as it stopped.</summary>
     private static bool IsSlowGrainDeactivation(CapturedLogs.Entry entry) =>
-        entry.Category == "Orleans.Runtime.SiloLifecycleSubject" && entry.Message.Contains("stopped in stage 'GrainDeactivation", StringComparison.Ordinal);
+        IsSlowStopStage(entry) && entry.Message.Contains("stopped in stage 'GrainDeactivation", StringComparison.Ordinal);
+
+    /// <summary>Orleans' warning that a part of a silo took over a second to stop.</summary>
+    private static bool IsSlowStopStage(CapturedLogs.Entry entry) =>
+        entry.Category == "Orleans.Runtime.SiloLifecycleSubject" && entry.Message.Contains(" stopped in stage '", StringComparison.Ordinal);
 }

@@ -30,6 +30,34 @@ public sealed class ExpectedWarningsTests
     }
 
     [Fact]
+    public void ADepartedPeersResetConnection_AndACallToItThatCouldNotBeCancelled_AreItsLeaving_AndNothingElse()
+    {
+        var reset = new CapturedLogs.Entry(
+            "Orleans.Runtime.Messaging.Connection", LogLevel.Warning,
+            "Exception while processing messages from remote endpoint 127.0.0.1:37623", new Microsoft.AspNetCore.Connections.ConnectionResetException("reset"), []);
+        var cancellation = new CapturedLogs.Entry(
+            "Orleans.Runtime.GrainCallCancellationManager", LogLevel.Error,
+            "Error while cancelling 1 requests to S127.0.0.1:37623:155282908", new SiloUnavailableException(), []);
+
+        Assert.True(ExpectedWarnings.SiloLeft(reset));
+        Assert.True(ExpectedWarnings.SiloLeft(cancellation));
+        Assert.False(ExpectedWarnings.SiloLeft(reset with { Exception = new InvalidOperationException() }));
+        Assert.False(ExpectedWarnings.SiloLeft(cancellation with { Exception = new TimeoutException() }));
+    }
+
+    [Fact]
+    public void ASlowClusterHealthMonitorStop_IsAPeerJustLeaving_ButAnotherSlowStageIsNot()
+    {
+        var healthMonitor = new CapturedLogs.Entry(
+            "Orleans.Runtime.SiloLifecycleSubject", LogLevel.Warning,
+            "'ClusterHealthMonitor' stopped in stage 'ValidateInitialConnectivity (19900)' in '00:00:01.1672683'.", null, []);
+
+        Assert.True(ExpectedWarnings.PeerJustLeft(healthMonitor));
+        Assert.False(ExpectedWarnings.PeerJustLeft(healthMonitor with { Message = "'Orleans.Runtime.Silo' stopped in stage 'RuntimeGrainServices (8000)' in '00:00:01.1000000'." }));
+        Assert.False(ExpectedWarnings.SiloLeft(healthMonitor)); // only at a teardown right after the peer left
+    }
+
+    [Fact]
     public void ADoorbellWaitAsTheSiloStops_IsRecognised_AndOnlyForADoorbell()
     {
         var registration = new CapturedLogs.Entry(

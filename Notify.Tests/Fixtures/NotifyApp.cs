@@ -108,7 +108,7 @@ public class NotifyApp : WebApplicationFactory<Program>, IAsyncLifetime
         var loggedBeforeStop = Logs.Entries.Count;
         await DisposeAsync();
         await DisposeDependenciesAsync();
-        // The app's own stop may race a stream reader's doorbell wait (ExpectedWarnings.DoorbellWaitAsSiloStops): excused
+        // The app's own stop may race a stream reader's call to a doorbell (ExpectedWarnings.DoorbellWaitAsSiloStops): excused
         // only among what the stop logged.
         var stopLogged = Logs.Entries.Skip(loggedBeforeStop).ToHashSet(ReferenceEqualityComparer.Instance);
         ThrowOnUnexpectedWarnings([.. UnexpectedWarnings().Where(entry => !(stopLogged.Contains(entry) && ExpectedWarnings.DoorbellWaitAsSiloStops(entry)))]);
