@@ -164,39 +164,12 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
     private async Task CommitBatchAsync(List<PendingPublish> batch)
     {
-        using var span = PublishTracing.StartStoreAppend(Topic, batch);
         // To the millisecond, as the store keeps it: an event's time must not change when its topic is loaded again
         // (a ?since= quoting it would then miss it).
         var now = TruncateToMilliseconds(_time.GetUtcNow());
         var entries = batch.ConvertAll(p => p.Entry);
-        IReadOnlyList<TopicLogAppend> answers;
-        var started = Stopwatch.GetTimestamp();
-        try
+        if (await AppendAsync(batch, entries, now) is not { } answers)
         {
-            if (_reloadNeeded)
-            {
-                await OpenAsync(renew: true, CancellationToken.None);
-            }
-
-            // Not cancelled once started: the store may keep the batch whatever this side does.
-            answers = await _log.AppendAsync(_lease, entries, now, CancellationToken.None);
-            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: true);
-        }
-        catch (TopicLogFencedException exception)
-        {
-            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: false);
-            span?.SetStatus(ActivityStatusCode.Error, "fenced");
-            StepDown(batch, exception);
-            return;
-        }
-        catch (Exception exception)
-        {
-            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: false);
-            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            // The batch may or may not be stored: each caller retries with its idempotency key, and this copy reads the
-            // log again as soon as it can, so that what was stored reaches readers even if nobody retries.
-            batch.ForEach(p => p.Fail(exception));
-            CatchUpSoon();
             return;
         }
 
@@ -213,6 +186,45 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
 
         _sender.Send(PublishTracing.WithPublishTraces(stored, batch, answers));
+    }
+
+    /// <summary>
+    /// Appends a batch to the log: its answers, or null when it failed, the batch's publishes then failed (or the
+    /// grain stepped down). The store append's span covers this and nothing after it.
+    /// </summary>
+    private async Task<IReadOnlyList<TopicLogAppend>?> AppendAsync(List<PendingPublish> batch, List<TopicLogEntry> entries, DateTimeOffset now)
+    {
+        using var span = PublishTracing.StartStoreAppend(Topic, batch);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (_reloadNeeded)
+            {
+                await OpenAsync(renew: true, CancellationToken.None);
+            }
+
+            // Not cancelled once started: the store may keep the batch whatever this side does.
+            var answers = await _log.AppendAsync(_lease, entries, now, CancellationToken.None);
+            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: true);
+            return answers;
+        }
+        catch (TopicLogFencedException exception)
+        {
+            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: false);
+            span?.SetStatus(ActivityStatusCode.Error, "fenced");
+            StepDown(batch, exception);
+            return null;
+        }
+        catch (Exception exception)
+        {
+            _metrics.Appended(Stopwatch.GetElapsedTime(started), batch.Count, stored: false);
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            // The batch may or may not be stored: each caller retries with its idempotency key, and this copy reads the
+            // log again as soon as it can, so that what was stored reaches readers even if nobody retries.
+            batch.ForEach(p => p.Fail(exception));
+            CatchUpSoon();
+            return null;
+        }
     }
 
     private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset time) =>

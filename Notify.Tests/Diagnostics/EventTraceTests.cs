@@ -63,6 +63,7 @@ public sealed class EventTraceTests : IClassFixture<InProcessCluster>, IDisposab
         var append = Assert.Single(spans, span => span.OperationName == "notify.store.append");
         Assert.Equal(accepted.SpanId, append.ParentSpanId);
         Assert.Equal(1, append.GetTagItem("notify.store.batch_size"));
+        Assert.True(append.StartTimeUtc + append.Duration <= accepted.StartTimeUtc + accepted.Duration, "the append's span covers the store's answer, not what the grain does after the publish is answered");
 
         var fanouts = spans.Where(span => span.OperationName == "notify.fanout").ToList();
         Assert.All(fanouts, fanout =>
