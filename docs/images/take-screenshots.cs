@@ -19,8 +19,8 @@ await page.WaitForTimeoutAsync(3000);
 await page.GotoAsync(new Uri(new Uri(login), "/traces").ToString());
 await page.WaitForTimeoutAsync(4000);
 
-// open the newest POST trace
-var link = page.Locator("text=POST").First;
+// open the newest POST trace (the list is oldest first; the first event after a start is a cold one)
+var link = page.Locator("text=POST").Last;
 await link.ClickAsync();
 await page.WaitForTimeoutAsync(4000);
 await page.ScreenshotAsync(new() { Path = Path.Combine(outDir, "trace-one-event.png") });
