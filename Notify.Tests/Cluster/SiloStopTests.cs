@@ -35,11 +35,13 @@ public sealed class SiloStopTests : IAsyncLifetime
                 Assert.Equal(id, (await subscribers[^1].NextAsync()).EventId);
             }
 
-            // The leaving silo logs no warning: a doorbell wait held by the other silo's reader used to hold its grain
-            // deactivation for the reader's whole wait (2 s), which Orleans logs as a slow stop stage (a warning).
+            // The leaving silo logs no warning: a doorbell wait held by the other silo's reader once held its grain
+            // deactivation for the reader's whole wait (2 s), which Orleans logs as a slow stop stage (a warning);
+            // readers no longer wait in a grain call at all.
             // The staying silo may see what a departure shows (calls and queue reads cut, a lost stream message repaired).
             staying.ExpectWarnings(ExpectedWarnings.SiloLeft);
-            // Except one Orleans error: a doorbell wait from the other silo arriving just after the doorbell's deactivation.
+            // Except one Orleans error: a call from the other silo's reader (its listen at a doorbell) arriving just after
+            // the doorbell's deactivation.
             leaving.ExpectWarnings(ExpectedWarnings.ForwardRefusedWhileStopping);
             // Or the rejection of such a call, answered after the connection to the other silo had closed.
             leaving.ExpectWarnings(ExpectedWarnings.RejectionDroppedWhileStopping);
