@@ -52,7 +52,7 @@ public static class ServiceDefaultsExtensions
     /// Whether this process exports traces (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Without it no trace is recorded
     /// here, and what only serves traces should stay off.
     /// </summary>
-    public static bool ExportsTraces(this IConfiguration configuration) =>
+    private static bool ExportsTraces(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
