@@ -36,13 +36,14 @@ public sealed partial class SubscriptionRegistry : ILifecycleParticipant<ISiloLi
         IHostApplicationLifetime lifetime,
         IClusterMembershipService membership,
         ILocalSiloDetails localSilo,
+        LocalWriteWaits writeWaits,
         ILoggerFactory loggers)
     {
         _client = client;
         _silo = localSilo.SiloAddress.ToString();
         _membership = membership;
         _maxTopics = limits.Value.MaxTopics;
-        _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), new WriterWakeups(), lifetime.ApplicationStopping);
+        _services = new SubscriptionServices(reader, options.Value, metrics, loggers.CreateLogger<TopicSubscription>(), new WriterWakeups(writeWaits.Check), lifetime.ApplicationStopping);
         _fanoutLogger = loggers.CreateLogger<TopicFanout>();
     }
 

@@ -15,6 +15,7 @@ public static class SubscriptionsServiceExtensions
         services.AddOptions<TopicReadOptions>().BindConfiguration(TopicReadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<NotifyMetrics>();
         services.AddSingleton<TopicReader>();
+        services.AddSingleton<LocalWriteWaits>();
 
         // The registry stops with the silo (a lifecycle participant), not as a hosted service, so that it always
         // drops its stream subscriptions before Orleans stops, whatever order the services were added in.

@@ -177,6 +177,40 @@ public sealed partial class TopicFanout : IAsyncObserver<TopicEvent>, IAsyncDisp
     internal bool HasPassedOn(EventPosition position) =>
         Volatile.Read(ref _passedOn) is not EventPosition passed || passed.Epoch != position.Epoch || passed.Sequence >= position.Sequence;
 
+    /// <summary>
+    /// Whether this silo's subscribers have written <paramref name="position"/> to their connections: it was passed on,
+    /// and none of up to <see cref="BacklogSample.Size"/> subscriptions spread over the topic's is still before it.
+    /// Clients whose send is pending (they read slowly, and end lagged if they go on) and lagged ones do not count, nor
+    /// do positions of another epoch than a subscription's (it cannot tell). True when the topic has no subscriber here.
+    /// </summary>
+    internal bool HasWritten(EventPosition position)
+    {
+        var sample = new BacklogSample();
+        Span<TopicSubscription?> subscriptions = sample;
+        var count = _subscriptions.Sample(subscriptions);
+        if (count == 0)
+        {
+            return true;
+        }
+
+        if (!HasPassedOn(position))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var subscription = subscriptions[i]!;
+            if (!subscription.IsSending && !subscription.Lagged && subscription.WrittenUpTo is var cursor
+                && string.Equals(cursor.Epoch, position.Epoch, StringComparison.Ordinal) && cursor.Sequence < position.Sequence)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Queues a heartbeat on every subscription that has written nothing for the interval.</summary>
     internal void HeartbeatIdle(long now, long intervalMs) =>
         _subscriptions.ForEach(static (subscription, state) => subscription.HeartbeatIfIdle(state.now, state.intervalMs), (now, intervalMs));

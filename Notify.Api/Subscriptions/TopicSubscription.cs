@@ -65,6 +65,15 @@ public sealed partial class TopicSubscription : IDisposable, IFrameQueue
     /// <summary>How many frames wait in the queue for the writer.</summary>
     internal int Queued => _queue.Count;
 
+    /// <summary>
+    /// The last event written to the client, or, before the stream has written anything, the position it starts after:
+    /// what this subscription has written of the topic, as far as the publishes waiting for it are concerned.
+    /// </summary>
+    internal EventPosition WrittenUpTo => _cursor.Position.Epoch is null && _startsAfter is { } start ? start : _cursor.Position;
+
+    /// <summary>Whether a send to the client is pending: the client reads slower than events come, not the silo writes.</summary>
+    internal bool IsSending => _sending;
+
     /// <summary>Whether the client fell too far behind (its queue overflowed, or it stopped reading): the stream is ending.</summary>
     public bool Lagged => _lagged;
 

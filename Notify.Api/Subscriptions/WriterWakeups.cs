@@ -32,17 +32,20 @@ internal sealed class WriterWakeups : IThreadPoolWorkItem
     internal const int SliceSize = 32;
 
     private readonly ConcurrentQueue<FrameQueue> _woken = new();
+    private readonly Action? _afterSlice;
     private readonly int _maxSlices;
     private readonly int _maxSlicesBehind; // while more writers wait than the running slices take in a turn
     private int _slices; // work items queued or running
 
-    public WriterWakeups()
-        : this(2 * Environment.ProcessorCount)
+    /// <param name="afterSlice">Runs after each slice, on its thread: what waits for events to be written looks again.</param>
+    public WriterWakeups(Action? afterSlice = null)
+        : this(2 * Environment.ProcessorCount, afterSlice)
     {
     }
 
-    internal WriterWakeups(int maxSlices)
+    internal WriterWakeups(int maxSlices, Action? afterSlice = null)
     {
+        _afterSlice = afterSlice;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSlices, 1);
         _maxSlices = maxSlices;
         _maxSlicesBehind = 4 * maxSlices;
@@ -67,6 +70,8 @@ internal sealed class WriterWakeups : IThreadPoolWorkItem
         {
             queue.ResumeReader();
         }
+
+        _afterSlice?.Invoke();
 
         if (!_woken.IsEmpty)
         {

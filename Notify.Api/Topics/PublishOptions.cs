@@ -21,7 +21,16 @@ public sealed class PublishOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Publishing is paced above this: while this silo writes the topic's events to its subscribers more than this long
+    /// Whether the answer to a publish (its event stored already) waits until this silo's subscribers to the topic have
+    /// written the event to their connections: a publisher that waits for its answers is then at most one event ahead of
+    /// them, as nchan's is, and an event does not queue behind the ones before it. Clients that read slowly (a send
+    /// pending) or lagged do not count; at most <see cref="MaxPacingDelay"/>. Off: answered once stored, and held back
+    /// only while the writes are later than <see cref="PaceAbove"/>.
+    /// </summary>
+    public bool AnswerAfterLocalWrites { get; set; } = true;
+
+    /// <summary>
+    /// Publishing is paced above this (when <see cref="AnswerAfterLocalWrites"/> is off): while this silo writes the topic's events to its subscribers more than this long
     /// after they were published, the answer to a publish (its event already stored) is held back until the silo has
     /// caught up, so publishers slow to the rate subscribers are served instead of latency growing while queues fill.
     /// Zero turns pacing off.
@@ -29,7 +38,10 @@ public sealed class PublishOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan PaceAbove { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The longest a publish's answer is held back by pacing (<see cref="PaceAbove"/>); then it is answered anyway.</summary>
+    /// <summary>
+    /// The longest a publish's answer is held back for this silo's writes (<see cref="AnswerAfterLocalWrites"/>,
+    /// <see cref="PaceAbove"/>); then it is answered anyway.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan MaxPacingDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

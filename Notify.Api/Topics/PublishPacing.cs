@@ -7,14 +7,21 @@ using Notify.Grains.Events;
 namespace Notify.Api.Topics;
 
 /// <summary>
-/// Holds back the answer to a stored publish while this silo passes the topic's events to its subscribers later than
+/// Holds back the answer to a stored publish until this silo's subscribers to the topic have written its event
+/// (<see cref="PublishOptions.AnswerAfterLocalWrites"/>), or, with that off, while they are later than
 /// <see cref="PublishOptions.PaceAbove"/>. A publisher that waits for its answers, as most do, then publishes at the
 /// rate the subscribers are served, and the wait in front of each subscriber stays bounded instead of growing for as
 /// long as the publisher outruns them.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Late means either of: the event has not reached this silo's fan-out although it was sent to be stored longer ago
+/// Waiting for the writes keeps a publisher one event ahead of them: its next event is on its way while the writes of
+/// this one finish, and does not queue behind several. A writer that coalesces several waiting events into one send
+/// does more per send, so answered at storage a silo delivers more events per second past saturation, each one later
+/// (docs/performance.md, "Answering after the local writes").
+/// </para>
+/// <para>
+/// Late, with <see cref="PublishOptions.PaceAbove"/>, means either of: the event has not reached this silo's fan-out although it was sent to be stored longer ago
 /// than the limit (the stream's queue and the silo's threads are behind), or the subscribers' oldest waiting events are
 /// older than the limit (<see cref="TopicFanout.Backlog"/>: their writers are behind).
 /// </para>
@@ -25,9 +32,9 @@ namespace Notify.Api.Topics;
 /// subscribers to the topic.
 /// </para>
 /// </remarks>
-public sealed class PublishPacing(SubscriptionRegistry subscriptions, IOptions<PublishOptions> options, NotifyMetrics metrics)
+public sealed class PublishPacing(SubscriptionRegistry subscriptions, LocalWriteWaits writeWaits, IOptions<PublishOptions> options, NotifyMetrics metrics)
 {
-    // Polled rather than signalled: a signal would have to come from every one of the topic's writers.
+    // Pacing above a lateness is polled: it is for saturation, where a few milliseconds do not matter.
     private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
@@ -36,6 +43,11 @@ public sealed class PublishPacing(SubscriptionRegistry subscriptions, IOptions<P
     /// </summary>
     public async ValueTask<TimeSpan> WaitAsync(string topic, EventPosition stored, long sentAt, CancellationToken cancellationToken)
     {
+        if (options.Value.AnswerAfterLocalWrites)
+        {
+            return await WaitForWritesAsync(topic, stored, sentAt, cancellationToken);
+        }
+
         var limit = options.Value.PaceAbove;
         if (limit <= TimeSpan.Zero || subscriptions.FindFanout(topic) is not { } fanout || !IsLate(fanout, stored, sentAt, limit))
         {
@@ -55,6 +67,26 @@ public sealed class PublishPacing(SubscriptionRegistry subscriptions, IOptions<P
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The publisher left; its event is stored all the same.
+        }
+
+        var waited = Stopwatch.GetElapsedTime(started);
+        metrics.Paced(waited);
+        return waited;
+    }
+
+    /// <summary>Waits until this silo's subscribers have written <paramref name="stored"/>, within the publish's bounds.</summary>
+    private async ValueTask<TimeSpan> WaitForWritesAsync(string topic, EventPosition stored, long sentAt, CancellationToken cancellationToken)
+    {
+        if (subscriptions.FindFanout(topic) is not { } fanout)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var most = Min(options.Value.MaxPacingDelay, options.Value.Timeout - Stopwatch.GetElapsedTime(sentAt));
+        if (!await writeWaits.WaitAsync(fanout, stored, most, cancellationToken))
+        {
+            return TimeSpan.Zero;
         }
 
         var waited = Stopwatch.GetElapsedTime(started);

@@ -9,9 +9,10 @@ using Notify.Tests.Fixtures;
 namespace Notify.Tests.Topics;
 
 /// <summary>
-/// Publishing is paced by this silo's fan-out: while the silo writes a topic's events to its subscribers later than
-/// <c>Notify:Publish:PaceAbove</c>, the answer to a publish (its event stored already) waits until the silo has caught
-/// up, or for <c>Notify:Publish:MaxPacingDelay</c> at most. A client that does not read does not pace anyone.
+/// Publishing is paced by this silo's fan-out. By default the answer to a publish (its event stored already) waits until
+/// the silo's subscribers to the topic have written the event (<c>Notify:Publish:AnswerAfterLocalWrites</c>); with that
+/// off, only while the silo writes the topic's events later than <c>Notify:Publish:PaceAbove</c>. Either way for
+/// <c>Notify:Publish:MaxPacingDelay</c> at most, and a client that does not read does not pace anyone.
 /// </summary>
 /// <remarks>
 /// Subscriptions opened on the silo and never run stand for a silo with no core to write: their queues fill and age
@@ -20,21 +21,147 @@ namespace Notify.Tests.Topics;
 public sealed class PublishPacingTests
 {
     private static readonly TimeSpan PaceAbove = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxPacingDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>Answers at storage, paced above <see cref="PaceAbove"/>, and waits as long as a test takes.</summary>
     public sealed class PatientApp() : NotifyApp(new Dictionary<string, string?>
     {
+        ["Notify:Publish:AnswerAfterLocalWrites"] = "false",
         ["Notify:Publish:PaceAbove"] = PaceAbove.ToString(),
         ["Notify:Publish:MaxPacingDelay"] = "00:00:30",
         ["Notify:Sse:WriteTimeout"] = "00:02:00", // the client that stops reading stays connected for the whole test
     });
 
+    /// <summary>Answers at storage, paced above <see cref="PaceAbove"/> for <see cref="MaxPacingDelay"/> at most.</summary>
     public sealed class BoundedApp() : NotifyApp(new Dictionary<string, string?>
     {
+        ["Notify:Publish:AnswerAfterLocalWrites"] = "false",
         ["Notify:Publish:PaceAbove"] = PaceAbove.ToString(),
         ["Notify:Publish:MaxPacingDelay"] = MaxPacingDelay.ToString(),
     });
 
-    private static readonly TimeSpan MaxPacingDelay = TimeSpan.FromSeconds(1);
+    /// <summary>Answers after the local writes (the default), and waits for them as long as a test takes.</summary>
+    public sealed class PatientWritesApp() : NotifyApp(new Dictionary<string, string?>
+    {
+        ["Notify:Publish:MaxPacingDelay"] = "00:00:30",
+        ["Notify:Sse:WriteTimeout"] = "00:02:00",
+    });
+
+    /// <summary>Answers after the local writes (the default), waiting <see cref="MaxPacingDelay"/> at most.</summary>
+    public sealed class BoundedWritesApp() : NotifyApp(new Dictionary<string, string?>
+    {
+        ["Notify:Publish:MaxPacingDelay"] = MaxPacingDelay.ToString(),
+    });
+
+    [Fact]
+    public async Task APublish_IsAnsweredOnceEveryLocalSubscriberHasWrittenItsEvent()
+    {
+        await using var app = new NotifyApp();
+        await app.InitializeAsync();
+        using var http = app.CreateHttpClient();
+        var topic = Publisher.NewTopic("answered-after-writes");
+        var readers = new List<SseTestClient>();
+        for (var i = 0; i < 10; i++)
+        {
+            readers.Add(await SseTestClient.ConnectAsync(http, topic));
+        }
+
+        await Eventually.TrueAsync(() => app.FanoutOf(topic)?.SubscriptionCount == readers.Count, "every subscriber is attached");
+        for (var i = 0; i < 30; i++)
+        {
+            var id = await http.PublishAsync(topic, $"event {i}").WaitAsync(TestTimeouts.Event);
+
+            // Answered: every subscription (10, all in the sample) has put the event in its response already.
+            Assert.All(app.FanoutOf(topic)!.Subscriptions, subscription => Assert.Equal(id, subscription.Cursor.ToString()));
+            foreach (var reader in readers)
+            {
+                Assert.Equal(id, (await reader.NextAsync()).EventId);
+            }
+        }
+
+        foreach (var reader in readers)
+        {
+            await reader.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WhileTheLocalSubscribersHaveNotWrittenThem_PublishesAreStoredAtOnce_AndAnsweredOnceTheyHave()
+    {
+        await using var app = new PatientWritesApp();
+        await app.InitializeAsync();
+        using var http = app.CreateHttpClient();
+        var topic = Publisher.NewTopic("answered-after-writes-stalled");
+        var stalled = await OpenStalledAsync(app, topic, 3);
+        var waits = app.GetService<LocalWriteWaits>();
+
+        // Several publishes in flight on one topic: each waits for its own event.
+        const int InFlight = 5;
+        var waiting = Enumerable.Range(0, InFlight).Select(i => http.PostAsync($"topics/{topic}", new StringContent($"waiting {i}"))).ToList();
+        await Eventually.TrueAsync(() => waits.Count == InFlight, "every answer waits for the writes");
+        Assert.EndsWith($":{InFlight}", await HeadAsync(http, topic)); // all stored already
+        Assert.DoesNotContain(waiting, publish => publish.IsCompleted);
+
+        using var stop = new CancellationTokenSource();
+        var written = stalled.Select(subscription => WriteToReaderAsync(subscription, stop.Token)).ToList();
+        var ids = new List<string>();
+        foreach (var publish in waiting)
+        {
+            using var answer = await publish.WaitAsync(TestTimeouts.Event);
+            Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+            ids.Add((await answer.Content.ReadFromJsonAsync<PublishedEvent>())!.Id);
+        }
+
+        Assert.Equal(Enumerable.Range(1, InFlight).Select(i => $":{i}"), ids.Select(id => id[id.IndexOf(':', StringComparison.Ordinal)..]).Order());
+        var head = await HeadAsync(http, topic);
+        Assert.All(stalled, subscription => Assert.Equal(head, subscription.Cursor.ToString()));
+        Assert.Equal(0, waits.Count);
+        await stop.CancelAsync();
+        await Task.WhenAll(written).WaitAsync(TestTimeouts.Event);
+        foreach (var subscription in stalled)
+        {
+            subscription.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task APublishWaitsForTheLocalWrites_ForAtMostMaxPacingDelay()
+    {
+        await using var app = new BoundedWritesApp();
+        await app.InitializeAsync();
+        using var http = app.CreateHttpClient();
+        var topic = Publisher.NewTopic("answered-after-writes-bounded");
+        var stalled = await OpenStalledAsync(app, topic, 1);
+
+        var sent = Stopwatch.GetTimestamp();
+        var id = await http.PublishAsync(topic, "waits").WaitAsync(TestTimeouts.Event);
+        var waited = Stopwatch.GetElapsedTime(sent);
+
+        Assert.InRange(waited, MaxPacingDelay, MaxPacingDelay + TestTimeouts.Event);
+        Assert.Equal(await HeadAsync(http, topic), id);
+        Assert.Equal(0, app.GetService<LocalWriteWaits>().Count);
+        stalled.Single().Dispose();
+    }
+
+    [Fact]
+    public async Task APublisherThatLeaves_LeavesNoWaitBehind()
+    {
+        await using var app = new PatientWritesApp();
+        await app.InitializeAsync();
+        using var http = app.CreateHttpClient();
+        var topic = Publisher.NewTopic("answered-after-writes-left");
+        var stalled = await OpenStalledAsync(app, topic, 1);
+        var waits = app.GetService<LocalWriteWaits>();
+
+        using var leave = new CancellationTokenSource();
+        var waiting = http.PostAsync($"topics/{topic}", new StringContent("left"), leave.Token);
+        await Eventually.TrueAsync(() => waits.Count == 1, "the answer waits for the writes");
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TestTimeouts.Event));
+
+        await Eventually.TrueAsync(() => waits.Count == 0, "the wait is dropped with its publisher");
+        stalled.Single().Dispose();
+    }
 
     [Fact]
     public async Task WhileTheSiloIsBehind_APublishIsStoredAtOnce_AndAnsweredWhenItCaughtUp()
@@ -90,6 +217,19 @@ public sealed class PublishPacingTests
     {
         await using var app = new PatientApp();
         await app.InitializeAsync();
+        await AssertAClientThatStopsReadingDoesNotPaceAsync(app);
+    }
+
+    [Fact]
+    public async Task AClientThatStopsReading_DoesNotHoldTheAnswersToItsTopic()
+    {
+        await using var app = new PatientWritesApp();
+        await app.InitializeAsync();
+        await AssertAClientThatStopsReadingDoesNotPaceAsync(app);
+    }
+
+    private static async Task AssertAClientThatStopsReadingDoesNotPaceAsync(NotifyApp app)
+    {
         using var http = app.CreateHttpClient();
         var topic = Publisher.NewTopic("paced-not-reading");
         await using var reader = await SseTestClient.ConnectAsync(http, topic);
@@ -97,7 +237,8 @@ public sealed class PublishPacingTests
         await Eventually.TrueAsync(() => app.FanoutOf(topic)?.SubscriptionCount == 2, "both subscribers are attached");
 
         // Publish until the late client's socket and the server's buffer are full and events wait in its queue, and
-        // for longer than the pacing threshold: a paced publish would wait the 30 s MaxPacingDelay.
+        // for longer than the pacing threshold: a paced publish, or one waiting for the late client's writes, would
+        // wait the 30 s MaxPacingDelay.
         var payload = new string('x', 16 * 1024);
         var slowest = TimeSpan.Zero;
         var published = 0;
