@@ -22,8 +22,8 @@ public sealed class PublishOptions
 
     /// <summary>
     /// Whether the answer to a publish (its event stored already) waits until this silo's subscribers to the topic have
-    /// written the event to their connections: a publisher that waits for its answers is then at most one event ahead of
-    /// them, as nchan's is, and an event does not queue behind the ones before it. Clients that read slowly (a send
+    /// written the event to their connections: a publisher that waits for its answers then does not get ahead of them, as
+    /// nchan's does not, and an event does not queue behind the ones before it. Clients that read slowly (a send
     /// pending) or lagged do not count; at most <see cref="MaxPacingDelay"/>. Off: answered once stored, and held back
     /// only while the writes are later than <see cref="PaceAbove"/>.
     /// </summary>

@@ -15,10 +15,10 @@ namespace Notify.Api.Topics;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Waiting for the writes keeps a publisher one event ahead of them: its next event is on its way while the writes of
-/// this one finish, and does not queue behind several. A writer that coalesces several waiting events into one send
-/// does more per send, so answered at storage a silo delivers more events per second past saturation, each one later
-/// (docs/performance.md, "Answering after the local writes").
+/// Waiting for the writes keeps a publisher from getting ahead of them: its next event does not queue behind this one.
+/// A writer that coalesces several waiting events into one send does more per send, so answered at storage a silo
+/// delivers more events per second past saturation, each one later (docs/performance.md, "Answering after the local
+/// writes").
 /// </para>
 /// <para>
 /// Late, with <see cref="PublishOptions.PaceAbove"/>, means either of: the event has not reached this silo's fan-out although it was sent to be stored longer ago
