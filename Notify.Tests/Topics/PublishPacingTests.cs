@@ -102,8 +102,7 @@ public sealed class PublishPacingTests
         Assert.EndsWith($":{InFlight}", await HeadAsync(http, topic)); // all stored already
         Assert.DoesNotContain(waiting, publish => publish.IsCompleted);
 
-        using var stop = new CancellationTokenSource();
-        var written = stalled.Select(subscription => WriteToReaderAsync(subscription, stop.Token)).ToList();
+        await using var catchingUp = new CatchingUp(stalled);
         var ids = new List<string>();
         foreach (var publish in waiting)
         {
@@ -116,12 +115,6 @@ public sealed class PublishPacingTests
         var head = await HeadAsync(http, topic);
         Assert.All(stalled, subscription => Assert.Equal(head, subscription.Cursor.ToString()));
         Assert.Equal(0, waits.Count);
-        await stop.CancelAsync();
-        await Task.WhenAll(written).WaitAsync(TestTimeouts.Event);
-        foreach (var subscription in stalled)
-        {
-            subscription.Dispose();
-        }
     }
 
     [Fact]
@@ -179,17 +172,10 @@ public sealed class PublishPacingTests
         Assert.False(paced.IsCompleted, "a publish is answered while the silo is behind");
 
         // The silo writes what waited: the publish is answered, with the id of the event stored before.
-        using var stop = new CancellationTokenSource();
-        var written = stalled.Select(subscription => WriteToReaderAsync(subscription, stop.Token)).ToList();
+        await using var catchingUp = new CatchingUp(stalled);
         using var answer = await paced.WaitAsync(TestTimeouts.Event);
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
         Assert.Equal(await HeadAsync(http, topic), (await answer.Content.ReadFromJsonAsync<PublishedEvent>())!.Id);
-        await stop.CancelAsync();
-        await Task.WhenAll(written).WaitAsync(TestTimeouts.Event);
-        foreach (var subscription in stalled)
-        {
-            subscription.Dispose();
-        }
     }
 
     [Fact]
@@ -280,6 +266,32 @@ public sealed class PublishPacingTests
         }
 
         return stalled;
+    }
+
+    /// <summary>The silo catching up: stalled subscriptions run against clients that read everything, until disposed.</summary>
+    private sealed class CatchingUp : IAsyncDisposable
+    {
+        private readonly List<TopicSubscription> _stalled;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _written;
+
+        public CatchingUp(List<TopicSubscription> stalled)
+        {
+            _stalled = stalled;
+            _written = [.. stalled.Select(subscription => WriteToReaderAsync(subscription, _stop.Token))];
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_written).WaitAsync(TestTimeouts.Event);
+            foreach (var subscription in _stalled)
+            {
+                subscription.Dispose();
+            }
+
+            _stop.Dispose();
+        }
     }
 
     /// <summary>Runs a stalled subscription against a client that reads everything, until <paramref name="stop"/>.</summary>
