@@ -72,7 +72,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
                 await cluster.Silos[victim].KillAsync();
                 watch.Start();
                 output.WriteLine($"SIGKILL silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
-            }, output);
+            }, output, recentOutput: () => cluster.RecentOutput);
 
             figures.AssertExactlyOnce();
             figures.AssertBoundedWaits();
@@ -103,7 +103,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
                 (victim, streamsOnVictim) = await VictimAsync(run);
                 exitTime = await cluster.Silos[victim].TerminateAsync(TimeSpan.FromSeconds(30));
                 output.WriteLine($"SIGTERM silo-{victim + 1}: exited after {exitTime.TotalSeconds:F1} s");
-            }, output);
+            }, output, recentOutput: () => cluster.RecentOutput);
 
             figures.AssertExactlyOnce();
             figures.AssertBoundedWaits();
@@ -140,7 +140,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
                 await Task.Delay(FreezeDuration); // the fault itself: a long GC pause or a stalled VM
                 await cluster.Silos[victim].ResumeAsync();
                 output.WriteLine($"SIGCONT silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
-            }, output);
+            }, output, recentOutput: () => cluster.RecentOutput);
 
             figures.AssertExactlyOnce();
             figures.AssertBoundedWaits();
@@ -176,7 +176,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
                 Assert.InRange(run.AcknowledgedCount, acknowledged, acknowledged + run.Topics.Count); // at most the ones in flight
                 await cluster.Store.StartAsync();
                 output.WriteLine($"store down for {run.Attempts - attempts} publish attempts, then restarted");
-            }, output);
+            }, output, recentOutput: () => cluster.RecentOutput);
             }
             catch
             {

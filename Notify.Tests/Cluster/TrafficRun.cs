@@ -35,9 +35,10 @@ internal sealed class TrafficRun
     /// <param name="subscribersPerTopic">Subscribers (resuming like EventSource) per topic.</param>
     /// <param name="eventsPerTopic">Events each publisher publishes, one at a time.</param>
     /// <param name="token">The bearer token every request carries, when the cluster checks tokens.</param>
+    /// <param name="recentOutput">What the cluster's processes logged last, written out when a subscriber never gets its topic's last event.</param>
     public static async Task<TrafficFigures> RunAsync(
         Uri gateway, string name, Func<TrafficRun, Task> disruptAsync, ITestOutputHelper output,
-        int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200, string? token = null)
+        int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200, string? token = null, Func<string>? recentOutput = null)
     {
         var run = new TrafficRun([.. Enumerable.Range(0, topicCount).Select(i => Publisher.NewTopic($"{name}{i}"))]);
         using var subscribeClient = new HttpClient { BaseAddress = gateway, Timeout = TestTimeouts.Request };
@@ -62,7 +63,20 @@ internal sealed class TrafficRun
             foreach (var subscriber in subscribers)
             {
                 var last = run._acknowledged[subscriber.Topic][^1].Id;
-                await subscriber.WaitUntilAsync(items => items.Any(i => i.EventId == last), $"a subscriber of {subscriber.Topic} has {last}", TimeSpan.FromSeconds(90));
+                try
+                {
+                    await subscriber.WaitUntilAsync(items => items.Any(i => i.EventId == last), $"a subscriber of {subscriber.Topic} has {last}", TimeSpan.FromSeconds(90));
+                }
+                catch (TimeoutException)
+                {
+                    // Where it stopped, to tell a stream that hangs from one that keeps failing to reconnect.
+                    var received = subscriber.Received;
+                    output.WriteLine(
+                        $"{subscriber.Topic}: {subscriber.Connections} streams opened, {subscriber.Refusals} refused, {received.Count} items received, " +
+                        $"the last event {received.LastOrDefault(i => i.EventId is { Length: > 0 }).EventId ?? "none"}");
+                    output.WriteLine(recentOutput?.Invoke() ?? "");
+                    throw;
+                }
             }
 
             var figures = run.Measure(subscribers);
