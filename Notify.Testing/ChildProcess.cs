@@ -82,7 +82,7 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="url"/> answers a success status.</summary>
-    /// <exception cref="InvalidOperationException">The process exited first.</exception>
+    /// <exception cref="ExitedWhileStartingException">The process exited first.</exception>
     /// <exception cref="TimeoutException">It did not answer within <paramref name="timeout"/>.</exception>
     public async Task WaitUntilHealthyAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -93,7 +93,9 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} while starting:\n{RecentOutput}");
+                // Until the redirected output reaches its end, its last lines (an unhandled exception's) may still be on the way.
+                await _process.WaitForExitAsync(cancellationToken);
+                throw new ExitedWhileStartingException(Name, _process.ExitCode, RecentOutput);
             }
 
             try

@@ -18,7 +18,9 @@ internal sealed class ClusterHub : IHub
     private readonly string _clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _storeDirectory = Directory.CreateTempSubdirectory("notify-bench-store-").FullName;
     private readonly int _storePort = FreePort.Next();
-    private readonly int _gatewayPort = FreePort.Next();
+    private const int GatewayStartAttempts = 3;
+
+    private int _gatewayPort;
     private readonly List<ChildProcess> _processes = [];
 
     public string Name => "cluster";
@@ -43,20 +45,44 @@ internal sealed class ClusterHub : IHub
             await silo.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(90), cancellationToken);
         }
 
-        var gatewayEnvironment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_gatewayPort}",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var ((_, loadBalancerPort), index) in siloPorts.Select((p, i) => (p, i)))
-        {
-            gatewayEnvironment[$"ReverseProxy__Clusters__silos__Destinations__silo-{index + 1}__Address"] = $"http://127.0.0.1:{loadBalancerPort}/";
-        }
-
-        var gateway = Start(ChildProcess.StartProgram("gateway", "Notify.Gateway", gatewayEnvironment));
-        await gateway.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_gatewayPort}/health"), TimeSpan.FromSeconds(30), cancellationToken);
+        await StartGatewayAsync([.. siloPorts.Select(p => p.LoadBalancer)], cancellationToken);
         await WaitUntilTheGatewayReachesEverySiloAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the gateway on a port chosen just before: one chosen when the run began could be taken meanwhile by one of
+    /// the silos' outgoing connections (both come from the same range), and the gateway would exit unable to listen
+    /// (seen in two suites). Should that still happen, it is started again on another port.
+    /// </summary>
+    private async Task StartGatewayAsync(IReadOnlyList<int> siloLoadBalancerPorts, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            _gatewayPort = FreePort.Next();
+            var environment = new Dictionary<string, string>
+            {
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_gatewayPort}",
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Logging__LogLevel__Default"] = "Warning",
+            };
+            for (var i = 0; i < siloLoadBalancerPorts.Count; i++)
+            {
+                environment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = $"http://127.0.0.1:{siloLoadBalancerPorts[i]}/";
+            }
+
+            var gateway = Start(ChildProcess.StartProgram("gateway", "Notify.Gateway", environment));
+            try
+            {
+                await gateway.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_gatewayPort}/health"), TimeSpan.FromSeconds(30), cancellationToken);
+                return;
+            }
+            catch (ExitedWhileStartingException exited) when (exited.PortWasTaken && attempt < GatewayStartAttempts)
+            {
+                Console.Error.WriteLine($"the gateway could not listen on {_gatewayPort} (taken meanwhile); starting it on another port");
+                _processes.Remove(gateway);
+                await gateway.DisposeAsync();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
