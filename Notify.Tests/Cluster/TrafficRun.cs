@@ -63,8 +63,15 @@ internal sealed class TrafficRun
 
             var total = topicCount * eventsPerTopic;
             await Eventually.TrueAsync(() => run.AcknowledgedCount >= total / 3 || publishing.Any(p => p.IsFaulted), "a third of the events are published", TimeSpan.FromSeconds(60));
-            await disruptAsync(run);
-            run._disruptionOver = true;
+            try
+            {
+                await disruptAsync(run);
+            }
+            finally
+            {
+                run._disruptionOver = true; // a failed disruption must not leave publishers running on after the test
+            }
+
             await Task.WhenAll(publishing);
 
             foreach (var subscriber in subscribers)
