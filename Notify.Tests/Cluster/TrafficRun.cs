@@ -63,15 +63,8 @@ internal sealed class TrafficRun
 
             var total = topicCount * eventsPerTopic;
             await Eventually.TrueAsync(() => run.AcknowledgedCount >= total / 3 || publishing.Any(p => p.IsFaulted), "a third of the events are published", TimeSpan.FromSeconds(60));
-            try
-            {
-                await disruptAsync(run);
-            }
-            finally
-            {
-                run._disruptionOver = true; // a failed disruption must not leave publishers running on after the test
-            }
-
+            await disruptAsync(run);
+            run._disruptionOver = true;
             await Task.WhenAll(publishing);
 
             foreach (var subscriber in subscribers)
