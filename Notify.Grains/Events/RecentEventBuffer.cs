@@ -4,12 +4,20 @@ namespace Notify.Grains.Events;
 /// A topic's recent events, oldest first, bounded by count, age and bytes.
 /// </summary>
 /// <remarks>
+/// The count limit gives way, up to <see cref="KeptLimitFactor"/> times, for events from <see cref="KeepFrom"/> on: those
+/// the topic's stream has not yet carried, which silos will read from here instead. A topic publishing faster than its
+/// buffer lasts must not lose them to its own count limit while the stream is stalled (its queue's silo frozen).
+/// </remarks>
+/// <remarks>
 /// A ring buffer: appending and trimming are O(1) whatever the buffer holds, and because sequences
 /// in the buffer are contiguous, finding "the events after sequence s" is an index computation,
 /// not a search. It knows nothing of Orleans so it can be tested alone.
 /// </remarks>
 internal sealed class RecentEventBuffer
 {
+    /// <summary>How many times the count limit the events kept from <see cref="KeepFrom"/> may reach.</summary>
+    public const int KeptLimitFactor = 10;
+
     private readonly int _maxEvents;
     private readonly TimeSpan _maxAge;
     private readonly long _maxBytes;
@@ -17,6 +25,7 @@ internal sealed class RecentEventBuffer
     private int _head;   // index of the oldest event
     private int _count;
     private DateTimeOffset? _droppedUpTo = DateTimeOffset.MinValue; // when the newest dropped event was published; null: unknown
+    private long _keptFrom = long.MaxValue; // events from this sequence on are not dropped for the count limit
 
     public RecentEventBuffer(int maxEvents, TimeSpan maxAge, long maxBytes)
     {
@@ -41,6 +50,23 @@ internal sealed class RecentEventBuffer
     /// <summary>The sequence of the oldest buffered event; <c>LastSequence + 1</c> when empty.</summary>
     public long FirstSequence => LastSequence - _count + 1;
 
+    /// <summary>
+    /// Keeps the events from <paramref name="sequence"/> on (those appended later too) beyond the count limit, up to
+    /// <see cref="KeptLimitFactor"/> times it; the age and byte limits still hold. Null lets them go: the buffer is back
+    /// within its count limit at once.
+    /// </summary>
+    public void KeepFrom(long? sequence)
+    {
+        _keptFrom = sequence ?? long.MaxValue;
+        while (_count > CountLimit)
+        {
+            RemoveOldest();
+        }
+    }
+
+    /// <summary>The count limit the oldest event is held to: raised while it is one of those kept.</summary>
+    private int CountLimit => _count > 0 && _ring[_head].Position.Sequence >= _keptFrom ? _maxEvents * KeptLimitFactor : _maxEvents;
+
     /// <summary>Empties the buffer; the next event appended must follow <paramref name="lastSequence"/>.</summary>
     public void Reset(long lastSequence)
     {
@@ -61,11 +87,12 @@ internal sealed class RecentEventBuffer
                 $"Expected sequence {LastSequence + 1}, got {topicEvent.Position.Sequence}.", nameof(topicEvent));
         }
 
-        if (_count == _maxEvents)
+        if (_count >= CountLimit)
         {
             RemoveOldest();
         }
-        else if (_count == _ring.Length)
+
+        if (_count == _ring.Length)
         {
             Grow();
         }
@@ -148,7 +175,7 @@ internal sealed class RecentEventBuffer
 
     private void Grow()
     {
-        var larger = new TopicEvent[Math.Min(_ring.Length * 2, _maxEvents)];
+        var larger = new TopicEvent[Math.Min(_ring.Length * 2, _maxEvents * KeptLimitFactor)];
         for (var i = 0; i < _count; i++)
         {
             larger[i] = _ring[(_head + i) % _ring.Length];

@@ -20,6 +20,9 @@ internal sealed class TopicCopy(TopicOptions options)
     /// <summary>The position of the newest event (sequence 0 before the first).</summary>
     public EventPosition Head => new(Epoch, _buffer.LastSequence);
 
+    /// <summary>Keeps the events from <paramref name="sequence"/> on beyond the count limit (the stream has not carried them); null lets them go.</summary>
+    public void KeepFrom(long? sequence) => _buffer.KeepFrom(sequence);
+
     /// <summary>Replaces the copy with a history as the log holds it.</summary>
     public void Replace(TopicHistory history)
     {

@@ -83,7 +83,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         try
         {
             var stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
-            _sender = new TopicStreamSender(stream, _options.StreamSendTimeout, Topic, _logger);
+            _sender = new TopicStreamSender(TopicStreamSender.To(stream), _options.StreamSendTimeout, _copy.KeepFrom, _time, Topic, _logger);
             await OpenAsync(renew: false, cancellationToken);
         }
         catch

@@ -10,11 +10,34 @@ namespace Notify.Grains.Topics;
 /// sent, instead of after it, and a busy topic sends one stream message (one queue write, one delivery to each silo)
 /// for many events instead of one per batch.
 /// </summary>
-/// <remarks>Runs in its grain's turns (called from the grain, awaiting on its scheduler): no locks.</remarks>
-internal sealed partial class TopicStreamSender(IAsyncStream<TopicEvent> stream, TimeSpan sendTimeout, string topic, ILogger logger)
+/// <remarks>
+/// Events the stream has not taken are kept in the grain's buffer (<paramref name="keepFrom"/>) beyond its count limit:
+/// while a message is being sent, and after a send failed, until the stream has carried messages again for
+/// <see cref="KeepAfterFailure"/>. Silos read what the stream did not bring from the grain (the next message's gap, a
+/// head check), and a busy topic would otherwise have dropped it from its buffer before they did.
+/// Runs in its grain's turns (called from the grain, awaiting on its scheduler): no locks.
+/// </remarks>
+internal sealed partial class TopicStreamSender(
+    Func<List<TopicEvent>, Task> send, TimeSpan sendTimeout, Action<long?> keepFrom, TimeProvider time, string topic, ILogger logger)
 {
+    /// <summary>
+    /// How long, after a failed send, the events from it on are kept once the stream works again: silos notice within a
+    /// head-check interval and its follow-up (about 6 s), and the subscribers of a silo that was frozen come back within
+    /// about 20 s of its freeze.
+    /// </summary>
+    public static readonly TimeSpan KeepAfterFailure = TimeSpan.FromSeconds(30);
+
     private List<TopicEvent> _waiting = [];
     private bool _sending;
+    private long? _keptFrom; // the oldest event the stream may not have carried
+    private DateTimeOffset? _failedAt; // the last failed send, while its events are kept
+
+    /// <summary>Whether a message is being sent.</summary>
+    internal bool IsSending => _sending;
+
+    /// <summary>Sends on a topic's stream: one event as itself, several as one batch message.</summary>
+    public static Func<List<TopicEvent>, Task> To(IAsyncStream<TopicEvent> stream) =>
+        events => events.Count == 1 ? stream.OnNextAsync(events[0]) : stream.OnNextBatchAsync(events);
 
     /// <summary>Queues stored events for the stream; they go with the next message.</summary>
     public void Send(List<TopicEvent> events)
@@ -40,28 +63,83 @@ internal sealed partial class TopicStreamSender(IAsyncStream<TopicEvent> stream,
             {
                 var events = _waiting;
                 _waiting = [];
-                await SendOnceAsync(events);
+                Keep(events[0].Position.Sequence);
+                if (await SendOnceAsync(events))
+                {
+                    LetGoIfCarried();
+                }
+                else
+                {
+                    _failedAt = time.GetUtcNow();
+                }
             }
         }
         finally
         {
             _sending = false;
         }
+
+        if (_failedAt is not null)
+        {
+            _ = LetGoLaterAsync(); // the topic may go quiet: nothing else would let the kept events go
+        }
     }
 
-    /// <summary>One stream message; never fails a publish, which stands once stored.</summary>
-    private async Task SendOnceAsync(List<TopicEvent> events)
+    private void Keep(long sequence)
+    {
+        if (_keptFrom is null)
+        {
+            _keptFrom = sequence;
+            keepFrom(sequence);
+        }
+    }
+
+    /// <summary>After a message the stream took: the kept events go, unless a send failed within <see cref="KeepAfterFailure"/>.</summary>
+    private void LetGoIfCarried()
+    {
+        if (_failedAt is { } failedAt && time.GetUtcNow() - failedAt < KeepAfterFailure)
+        {
+            return;
+        }
+
+        _failedAt = null;
+        if (_keptFrom is not null)
+        {
+            _keptFrom = null;
+            keepFrom(null);
+        }
+    }
+
+    private async Task LetGoLaterAsync()
+    {
+        if (_failedAt is not { } failedAt)
+        {
+            return;
+        }
+
+        var left = failedAt + KeepAfterFailure - time.GetUtcNow();
+        await Task.Delay(left > TimeSpan.Zero ? left + TimeSpan.FromMilliseconds(1) : TimeSpan.Zero, time);
+        if (!_sending && _failedAt == failedAt)
+        {
+            // No message since the last failure: what it left is for the silos' head checks, which have had their time.
+            LetGoIfCarried();
+        }
+    }
+
+    /// <summary>One stream message: whether the stream took it. Never fails a publish, which stands once stored.</summary>
+    private async Task<bool> SendOnceAsync(List<TopicEvent> events)
     {
         try
         {
             // Bounded: a stalled stream must not hold the events stored after these for long.
-            var sending = events.Count == 1 ? stream.OnNextAsync(events[0]) : stream.OnNextBatchAsync(events);
-            await sending.WaitAsync(sendTimeout);
+            await send(events).WaitAsync(sendTimeout);
+            return true;
         }
         catch (Exception exception)
         {
             // Silos notice the missing positions (the next event's gap, or their periodic head check) and read them from the grain.
             LogStreamSendFailed(exception, topic, events[0].Id, events.Count);
+            return false;
         }
     }
 

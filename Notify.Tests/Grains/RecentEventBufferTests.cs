@@ -132,4 +132,94 @@ public class RecentEventBufferTests
         Assert.Equal((7, true), (buffer.SequenceBefore(T0.AddSeconds(8), out var lost), lost));
         Assert.Equal((8, false), (buffer.SequenceBefore(T0.AddSeconds(8.5), out lost), lost));
     }
+
+    [Fact]
+    public void KeepFrom_KeepsThoseEventsBeyondTheCountLimit_AndDropsOlderOnes()
+    {
+        var buffer = new RecentEventBuffer(5, TimeSpan.FromHours(1), 1_000);
+        for (var i = 1; i <= 5; i++)
+        {
+            buffer.Append(Event(i));
+        }
+
+        buffer.KeepFrom(3); // the stream has not carried 3 and what follows
+        for (var i = 6; i <= 20; i++)
+        {
+            buffer.Append(Event(i));
+        }
+
+        Assert.Equal(Enumerable.Range(3, 18).Select(i => (long)i), buffer.CopyAfter(0, 100, 1_000).Select(e => e.Position.Sequence));
+        Assert.Equal(3, buffer.FirstSequence);
+    }
+
+    [Fact]
+    public void KeepFrom_Null_LetsThemGo_AtOnce()
+    {
+        var buffer = new RecentEventBuffer(5, TimeSpan.FromHours(1), 1_000);
+        buffer.KeepFrom(1);
+        for (var i = 1; i <= 12; i++)
+        {
+            buffer.Append(Event(i));
+        }
+
+        buffer.KeepFrom(null);
+        Assert.Equal([8, 9, 10, 11, 12], buffer.CopyAfter(0, 100, 1_000).Select(e => e.Position.Sequence));
+
+        buffer.Append(Event(13));
+        Assert.Equal(9, buffer.FirstSequence);
+    }
+
+    [Fact]
+    public void KeepFrom_ALaterSequence_DropsTheEventsBeforeItThatAreBeyondTheLimit()
+    {
+        var buffer = new RecentEventBuffer(5, TimeSpan.FromHours(1), 1_000);
+        buffer.KeepFrom(1);
+        for (var i = 1; i <= 12; i++)
+        {
+            buffer.Append(Event(i));
+        }
+
+        buffer.KeepFrom(10);
+        Assert.Equal(8, buffer.FirstSequence); // down to the limit: 10 and after are within it
+        for (var i = 13; i <= 16; i++)
+        {
+            buffer.Append(Event(i));
+        }
+
+        Assert.Equal(10, buffer.FirstSequence);
+        Assert.Equal(7, buffer.Count);
+    }
+
+    [Fact]
+    public void KeepFrom_IsBounded_ByTenTimesTheCount_TheBytes_AndTheAge()
+    {
+        var byCount = new RecentEventBuffer(5, TimeSpan.FromHours(1), 1_000_000);
+        byCount.KeepFrom(1);
+        for (var i = 1; i <= 80; i++)
+        {
+            byCount.Append(Event(i));
+        }
+
+        Assert.Equal(5 * RecentEventBuffer.KeptLimitFactor, byCount.Count);
+        Assert.Equal(31, byCount.FirstSequence);
+
+        var byBytes = new RecentEventBuffer(5, TimeSpan.FromHours(1), 100);
+        byBytes.KeepFrom(1);
+        for (var i = 1; i <= 30; i++)
+        {
+            byBytes.Append(Event(i, size: 10));
+        }
+
+        Assert.Equal(10, byBytes.Count);
+
+        var byAge = new RecentEventBuffer(5, TimeSpan.FromSeconds(10), 1_000);
+        byAge.KeepFrom(1);
+        for (var i = 1; i <= 8; i++)
+        {
+            byAge.Append(Event(i, at: T0.AddSeconds(i)));
+        }
+
+        byAge.TrimExpired(T0.AddSeconds(14));
+        Assert.Equal(5, byAge.FirstSequence);
+    }
 }
