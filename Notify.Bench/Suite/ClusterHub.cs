@@ -14,12 +14,11 @@ namespace Notify.Bench.Suite;
 internal sealed class ClusterHub : IHub
 {
     private const int SiloCount = 3;
+    private const int GatewayStartAttempts = 3;
 
     private readonly string _clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _storeDirectory = Directory.CreateTempSubdirectory("notify-bench-store-").FullName;
     private readonly int _storePort = FreePort.Next();
-    private const int GatewayStartAttempts = 3;
-
     private int _gatewayPort;
     private readonly List<ChildProcess> _processes = [];
 

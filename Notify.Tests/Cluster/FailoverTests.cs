@@ -15,6 +15,21 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
     private static readonly TimeSpan FreezeDuration = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// Published to each topic after SIGCONT, however many the freeze took (on a fast machine publishing would end during
+    /// it): a few seconds of them meet the resumed silo before it finds itself declared dead and stops, while its stale
+    /// grain activations and stream queues still run.
+    /// </summary>
+    private const int EventsPerTopicAfterTheFreeze = 100;
+
+    /// <summary>
+    /// Each freeze publisher's pace: 25 events/s per topic, 250/s offered in all. Publishing goes on through the whole
+    /// freeze, and a topic still takes about 450 events, within its 1,000-event buffer: a subscriber of the frozen silo
+    /// that comes back must get every event (as fast as one publish in flight allows, a topic took more than its buffer
+    /// holds during the freeze, and such a subscriber is rightly told <c>notify.reset</c>).
+    /// </summary>
+    private static readonly TimeSpan FreezePublishInterval = TimeSpan.FromMilliseconds(40);
+
+    /// <summary>
     /// The silo to hurt: one holding both topic grains and subscribers when there is one; otherwise the one with the most
     /// grains (the gateway's balancing can leave a silo without streams), with how many subscribers it holds.
     /// </summary>
@@ -140,7 +155,8 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
                 await Task.Delay(FreezeDuration); // the fault itself: a long GC pause or a stalled VM
                 await cluster.Silos[victim].ResumeAsync();
                 output.WriteLine($"SIGCONT silo-{victim + 1} after {run.AcknowledgedCount} acknowledged events");
-            }, output, recentOutput: () => cluster.RecentOutput);
+            }, output, recentOutput: () => cluster.RecentOutput, eventsAfterDisruption: EventsPerTopicAfterTheFreeze,
+                publishInterval: FreezePublishInterval);
 
             figures.AssertExactlyOnce();
             figures.AssertBoundedWaits();

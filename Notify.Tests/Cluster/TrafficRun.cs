@@ -17,6 +17,7 @@ internal sealed class TrafficRun
     private int _attempts;
     private int _acknowledgedCount;
     private long _slowestAnswerTicks;
+    private volatile bool _disruptionOver;
 
     private TrafficRun(IReadOnlyList<string> topics) => Topics = topics;
 
@@ -36,9 +37,19 @@ internal sealed class TrafficRun
     /// <param name="eventsPerTopic">Events each publisher publishes, one at a time.</param>
     /// <param name="token">The bearer token every request carries, when the cluster checks tokens.</param>
     /// <param name="recentOutput">What the cluster's processes logged last, written out when a subscriber never gets its topic's last event.</param>
+    /// <param name="eventsAfterDisruption">
+    /// Events each publisher publishes once the disruption is over, beyond <paramref name="eventsPerTopic"/> if need be:
+    /// on a fast machine publishing can otherwise end before the fault does, and the time after it goes untested.
+    /// </param>
+    /// <param name="publishInterval">
+    /// When set, each publisher publishes at most one event per interval (an offered rate, as apps publish), instead of
+    /// as fast as one publish in flight allows: a run whose publishing goes on through a long fault then stays within
+    /// the topics' buffers, and every subscriber must get every event.
+    /// </param>
     public static async Task<TrafficFigures> RunAsync(
         Uri gateway, string name, Func<TrafficRun, Task> disruptAsync, ITestOutputHelper output,
-        int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200, string? token = null, Func<string>? recentOutput = null)
+        int topicCount = 10, int subscribersPerTopic = 2, int eventsPerTopic = 200, string? token = null, Func<string>? recentOutput = null,
+        int eventsAfterDisruption = 0, TimeSpan? publishInterval = null)
     {
         var run = new TrafficRun([.. Enumerable.Range(0, topicCount).Select(i => Publisher.NewTopic($"{name}{i}"))]);
         using var subscribeClient = new HttpClient { BaseAddress = gateway, Timeout = TestTimeouts.Request };
@@ -53,11 +64,19 @@ internal sealed class TrafficRun
         try
         {
             await Eventually.TrueAsync(() => subscribers.All(s => s.Connections > 0), "every subscriber is connected");
-            var publishing = run.Topics.Select(topic => Task.Run(() => run.PublishAsync(publishClient, topic, eventsPerTopic))).ToList();
+            var publishing = run.Topics.Select(topic => Task.Run(() => run.PublishAsync(publishClient, topic, eventsPerTopic, eventsAfterDisruption, publishInterval))).ToList();
 
             var total = topicCount * eventsPerTopic;
             await Eventually.TrueAsync(() => run.AcknowledgedCount >= total / 3 || publishing.Any(p => p.IsFaulted), "a third of the events are published", TimeSpan.FromSeconds(60));
-            await disruptAsync(run);
+            try
+            {
+                await disruptAsync(run);
+            }
+            finally
+            {
+                run._disruptionOver = true; // a failed disruption must not leave publishers running on after the test
+            }
+
             await Task.WhenAll(publishing);
 
             foreach (var subscriber in subscribers)
@@ -79,6 +98,15 @@ internal sealed class TrafficRun
                 }
             }
 
+            foreach (var subscriber in subscribers)
+            {
+                // Why a subscriber was reset, and where from: a reset within the buffer is a defect to diagnose.
+                foreach (var reset in subscriber.Received.Where(i => i.EventType == "notify.reset"))
+                {
+                    output.WriteLine($"{subscriber.Topic}: notify.reset {reset.Data}");
+                }
+            }
+
             var figures = run.Measure(subscribers);
             output.WriteLine($"{name}: {figures}");
             Console.WriteLine($"{name}: {figures}");
@@ -93,15 +121,37 @@ internal sealed class TrafficRun
         }
     }
 
-    /// <summary>One publisher per topic, one publish in flight, retrying each event until it is acknowledged.</summary>
-    private async Task PublishAsync(HttpClient http, string topic, int events)
+    /// <summary>
+    /// One publisher per topic, one publish in flight, retrying each event until it is acknowledged: <paramref name="events"/>
+    /// events, and, when <paramref name="eventsAfterDisruption"/> is set, on until that many came after the disruption.
+    /// </summary>
+    private async Task PublishAsync(HttpClient http, string topic, int events, int eventsAfterDisruption, TimeSpan? publishInterval)
     {
         var acknowledged = _acknowledged.GetOrAdd(topic, _ => []);
-        for (var i = 0; i < events; i++)
+        using var pace = publishInterval is { } interval ? new PeriodicTimer(interval) : null; // a publish held up by a fault is not made up for with a burst
+        int? afterDisruption = null; // events published since this publisher saw the disruption over
+        for (var i = 0; ; i++)
         {
+            if (afterDisruption is null && _disruptionOver)
+            {
+                afterDisruption = 0;
+            }
+
+            var more = i < events || (eventsAfterDisruption > 0 && (afterDisruption is not { } after || after < eventsAfterDisruption));
+            if (!more)
+            {
+                return;
+            }
+
+            if (pace is not null && i > 0)
+            {
+                await pace.WaitForNextTickAsync();
+            }
+
             var id = await http.PublishUntilAcknowledgedAsync(topic, $"{topic}/{i}", $"{topic}/{i}", TimeSpan.FromSeconds(120), OnAnswer);
             acknowledged.Add((id, Stopwatch.GetTimestamp()));
             Interlocked.Increment(ref _acknowledgedCount);
+            afterDisruption += 1; // stays null until the disruption is over
         }
     }
 
