@@ -4,14 +4,14 @@ namespace Notify.Grains.Events;
 /// A topic's recent events, oldest first, bounded by count, age and bytes.
 /// </summary>
 /// <remarks>
-/// The count limit gives way, up to <see cref="KeptLimitFactor"/> times, for events from <see cref="KeepFrom"/> on: those
-/// the topic's stream has not yet carried, which silos will read from here instead. A topic publishing faster than its
-/// buffer lasts must not lose them to its own count limit while the stream is stalled (its queue's silo frozen).
-/// </remarks>
-/// <remarks>
 /// A ring buffer: appending and trimming are O(1) whatever the buffer holds, and because sequences
 /// in the buffer are contiguous, finding "the events after sequence s" is an index computation,
 /// not a search. It knows nothing of Orleans so it can be tested alone.
+/// <para>
+/// The count limit gives way, up to <see cref="KeptLimitFactor"/> times, for events from <see cref="KeepFrom"/> on: those
+/// the topic's stream has not yet carried, which silos will read from here instead. A topic publishing faster than its
+/// buffer lasts must not lose them to its own count limit while the stream is stalled (its queue's silo frozen).
+/// </para>
 /// </remarks>
 internal sealed class RecentEventBuffer
 {

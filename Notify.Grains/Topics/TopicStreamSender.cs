@@ -21,9 +21,9 @@ internal sealed partial class TopicStreamSender(
     Func<List<TopicEvent>, Task> send, TimeSpan sendTimeout, Action<long?> keepFrom, TimeProvider time, string topic, ILogger logger)
 {
     /// <summary>
-    /// How long, after a failed send, the events from it on are kept once the stream works again: silos notice within a
-    /// head-check interval and its follow-up (about 6 s), and the subscribers of a silo that was frozen come back within
-    /// about 20 s of its freeze.
+    /// How long after the last failed send the events from the first one on are kept: silos that missed them notice at the
+    /// next message's gap or within a head-check interval and its follow-up (about 6 s), and the subscribers of a silo
+    /// that stalled come back to read them once the gateway has ended their streams (about 5 s into the stall).
     /// </summary>
     public static readonly TimeSpan KeepAfterFailure = TimeSpan.FromSeconds(30);
 
@@ -121,7 +121,7 @@ internal sealed partial class TopicStreamSender(
         await Task.Delay(left > TimeSpan.Zero ? left + TimeSpan.FromMilliseconds(1) : TimeSpan.Zero, time);
         if (!_sending && _failedAt == failedAt)
         {
-            // No message since the last failure: what it left is for the silos' head checks, which have had their time.
+            // No failure since, and none being sent: the silos' repair has had its time.
             LetGoIfCarried();
         }
     }
