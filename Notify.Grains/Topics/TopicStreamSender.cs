@@ -31,6 +31,7 @@ internal sealed partial class TopicStreamSender(
     private bool _sending;
     private long? _keptFrom; // the oldest event the stream may not have carried
     private DateTimeOffset? _failedAt; // the last failed send, while its events are kept
+    private bool _letGoPending; // a LetGoLaterAsync is waiting
 
     /// <summary>Whether a message is being sent.</summary>
     internal bool IsSending => _sending;
@@ -79,8 +80,9 @@ internal sealed partial class TopicStreamSender(
             _sending = false;
         }
 
-        if (_failedAt is not null)
+        if (_failedAt is not null && !_letGoPending)
         {
+            _letGoPending = true;
             _ = LetGoLaterAsync(); // the topic may go quiet: nothing else would let the kept events go
         }
     }
@@ -110,19 +112,30 @@ internal sealed partial class TopicStreamSender(
         }
     }
 
+    /// <summary>One wait at a time, however many sends end meanwhile: it waits again while later failures move the window.</summary>
     private async Task LetGoLaterAsync()
     {
-        if (_failedAt is not { } failedAt)
+        try
         {
-            return;
-        }
+            while (_failedAt is { } failedAt)
+            {
+                var left = failedAt + KeepAfterFailure - time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    if (!_sending)
+                    {
+                        LetGoIfCarried(); // the silos' repair has had its time; a send under way decides for itself
+                    }
 
-        var left = failedAt + KeepAfterFailure - time.GetUtcNow();
-        await Task.Delay(left > TimeSpan.Zero ? left + TimeSpan.FromMilliseconds(1) : TimeSpan.Zero, time);
-        if (!_sending && _failedAt == failedAt)
+                    return;
+                }
+
+                await Task.Delay(left + TimeSpan.FromMilliseconds(1), time);
+            }
+        }
+        finally
         {
-            // No failure since, and none being sent: the silos' repair has had its time.
-            LetGoIfCarried();
+            _letGoPending = false;
         }
     }
 
