@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using Notify.Grains.Placement;
+using Notify.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace Notify.Tests.Cluster;
+
+/// <summary>
+/// A silo that was paused long enough to be declared dead runs again for a few seconds before it reads the membership
+/// table and stops. Its view of the cluster is stale meanwhile: it still thinks it owns its topics. If it started a topic
+/// grain then, that activation would take the topic's lease from the one the cluster started meanwhile and acknowledge
+/// publishes behind its back, and the cluster's copy would keep serving a head without them: subscribers elsewhere would
+/// never get those events.
+/// </summary>
+[Collection(UsesNotifyCluster.Name)]
+public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelper output)
+{
+    private const int Victim = 2;
+    private const int TopicsOfTheVictim = 12;
+
+    /// <summary>Far beyond the silo's 5 s membership refresh and Orleans' 2 s before it stops itself.</summary>
+    private static readonly TimeSpan StopsWithin = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ASiloResumedAfterBeingDeclaredDead_AcknowledgesNothingThatTheLiveSilosDoNotDeliver()
+    {
+        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+        var names = Enumerable.Range(1, NotifyCluster.SiloCount).Select(i => $"silo-{i}").ToArray();
+        var topics = NewTopicsOwnedBy(names, names[Victim]);
+        var acknowledged = topics.ToDictionary(topic => topic, _ => new List<string>());
+        var subscribers = new List<SseTestClient>();
+        try
+        {
+            await cluster.Silos[Victim].SuspendAsync();
+
+            // Once the cluster has declared it dead, a live silo starts each of its topics' grains and takes a publish.
+            using var live = cluster.CreateSiloClient(0);
+            foreach (var topic in topics)
+            {
+                acknowledged[topic].Add(await live.PublishUntilAcknowledgedAsync(topic, "before", $"{topic}-before", TimeSpan.FromSeconds(60)));
+            }
+
+            using var listening = cluster.CreateSiloClient(1);
+            foreach (var topic in topics)
+            {
+                subscribers.Add(await SseTestClient.ConnectAsync(listening, topic, lastEventId: ResumeKeywords.Earliest));
+            }
+
+            // Publishes sent while it is still paused wait in its sockets: it reads them the moment it runs again, with
+            // the view of the cluster it had before the pause.
+            using var resumed = cluster.CreateSiloClient(Victim);
+            resumed.Timeout = TimeSpan.FromSeconds(10);
+            var publishing = Task.WhenAll(topics.Select(topic => PublishOnceAsync(resumed, topic)));
+            await cluster.Silos[Victim].ResumeAsync();
+            var answers = await publishing;
+            foreach (var (topic, id) in topics.Zip(answers))
+            {
+                if (id is not null)
+                {
+                    acknowledged[topic].Add(id);
+                }
+            }
+
+            output.WriteLine($"the resumed silo acknowledged {answers.Count(id => id is not null)} of {topics.Count} publishes");
+            await Eventually.TrueAsync(() => cluster.Silos[Victim].HasExited, "the resumed silo finds itself declared dead and stops", StopsWithin);
+
+            // Every acknowledged event reaches a subscriber on a live silo, in order, within the failover bound.
+            for (var i = 0; i < topics.Count; i++)
+            {
+                var expected = acknowledged[topics[i]];
+                var received = await subscribers[i].TakeAsync(expected.Count, TimeSpan.FromSeconds(10));
+                Assert.Equal(expected, received.Select(e => e.EventId));
+            }
+        }
+        finally
+        {
+            foreach (var subscriber in subscribers)
+            {
+                await subscriber.DisposeAsync();
+            }
+
+            await RestoreAsync();
+        }
+    }
+
+    /// <summary>One attempt: the event's id when it is acknowledged, null for any other answer or none.</summary>
+    private async Task<string?> PublishOnceAsync(HttpClient http, string topic)
+    {
+        try
+        {
+            using var response = await http.PublishRawAsync(topic, "after", idempotencyKey: $"{topic}-after");
+            output.WriteLine($"{topic}: {(int)response.StatusCode}");
+            return response.StatusCode == HttpStatusCode.Created
+                ? (await response.Content.ReadFromJsonAsync<Publisher.Published>())!.Id
+                : null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            output.WriteLine($"{topic}: {exception.GetType().Name}");
+            return null;
+        }
+    }
+
+    /// <summary>Starts the victim again; after a failure it may still be paused or running, and is killed first.</summary>
+    private async Task RestoreAsync()
+    {
+        await cluster.Silos[Victim].KillAsync();
+        await cluster.RestartSiloAsync(Victim);
+        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+    }
+
+    /// <summary>New topics whose grains start on <paramref name="owner"/> while it is a member.</summary>
+    private static List<string> NewTopicsOwnedBy(string[] names, string owner)
+    {
+        var topics = new List<string>();
+        while (topics.Count < TopicsOfTheVictim)
+        {
+            var topic = Publisher.NewTopic("declared-dead");
+            if (TopicOwners.Pick(topic, names, static name => name) == owner)
+            {
+                topics.Add(topic);
+            }
+        }
+
+        return topics;
+    }
+}
