@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Notify.Grains.Placement;
 using Notify.Tests.Fixtures;
 using Xunit.Abstractions;
 
@@ -27,7 +26,7 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
     {
         await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
         var names = Enumerable.Range(1, NotifyCluster.SiloCount).Select(i => $"silo-{i}").ToArray();
-        var topics = NewTopicsOwnedBy(names, names[Victim]);
+        var topics = Enumerable.Range(0, TopicsOfTheVictim).Select(_ => Publisher.NewTopicOwnedBy("declared-dead", names, names[Victim])).ToList();
         var acknowledged = topics.ToDictionary(topic => topic, _ => new List<string>());
         var subscribers = new List<SseTestClient>();
         try
@@ -108,21 +107,5 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
         await cluster.Silos[Victim].KillAsync();
         await cluster.RestartSiloAsync(Victim);
         await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-    }
-
-    /// <summary>New topics whose grains start on <paramref name="owner"/> while it is a member.</summary>
-    private static List<string> NewTopicsOwnedBy(string[] names, string owner)
-    {
-        var topics = new List<string>();
-        while (topics.Count < TopicsOfTheVictim)
-        {
-            var topic = Publisher.NewTopic("declared-dead");
-            if (TopicOwners.Pick(topic, names, static name => name) == owner)
-            {
-                topics.Add(topic);
-            }
-        }
-
-        return topics;
     }
 }

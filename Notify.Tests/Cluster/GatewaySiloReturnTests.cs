@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Notify.Grains.Placement;
 using Notify.Tests.Fixtures;
 using Xunit.Abstractions;
 
@@ -89,18 +88,7 @@ public sealed class GatewaySiloReturnTests(ITestOutputHelper output) : IAsyncLif
     }
 
     /// <summary>A new topic that the returning silo owns among the two.</summary>
-    private static string TopicOwnedBy(string name)
-    {
-        string[] names = ["staying", Returning];
-        while (true)
-        {
-            var topic = Publisher.NewTopic("returning");
-            if (TopicOwners.Pick(topic, names, static n => n) == name)
-            {
-                return topic;
-            }
-        }
-    }
+    private static string TopicOwnedBy(string name) => Publisher.NewTopicOwnedBy("returning", ["staying", Returning], name);
 
     /// <summary>Publishes through the gateway; the epoch of the id tells which silo's log took it (each silo has its own).</summary>
     private static async Task<string> TakenByAsync(HttpClient gateway, string topic) =>

@@ -1,4 +1,3 @@
-using Notify.Grains.Placement;
 using Notify.Tests.Diagnostics;
 using Notify.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -55,21 +54,8 @@ public sealed class TopicOwnerRoutingTests(NotifyCluster cluster, ITestOutputHel
     }
 
     /// <summary>New topics, <see cref="TopicsPerSilo"/> owned by each silo.</summary>
-    private static List<string>[] OwnedTopics(string[] names)
-    {
-        var owned = names.Select(_ => new List<string>()).ToArray();
-        while (owned.Any(topics => topics.Count < TopicsPerSilo))
-        {
-            var topic = Publisher.NewTopic("owned");
-            var owner = Array.IndexOf(names, TopicOwners.Pick(topic, names, static name => name));
-            if (owned[owner].Count < TopicsPerSilo)
-            {
-                owned[owner].Add(topic);
-            }
-        }
-
-        return owned;
-    }
+    private static List<string>[] OwnedTopics(string[] names) =>
+        [.. names.Select(owner => Enumerable.Range(0, TopicsPerSilo).Select(_ => Publisher.NewTopicOwnedBy("owned", names, owner)).ToList())];
 
     private async Task<double[]> PublishedPerSiloAsync()
     {

@@ -41,6 +41,19 @@ internal static class Publisher
     /// <summary>A topic id no other test uses.</summary>
     public static string NewTopic(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
+    /// <summary>A new topic id whose grain starts on the silo named <paramref name="owner"/> among <paramref name="silos"/>.</summary>
+    public static string NewTopicOwnedBy(string prefix, IReadOnlyList<string> silos, string owner)
+    {
+        while (true)
+        {
+            var topic = NewTopic(prefix);
+            if (Notify.Grains.Placement.TopicOwners.Pick(topic, silos, static name => name) == owner)
+            {
+                return topic;
+            }
+        }
+    }
+
     /// <summary>The sequence part of an event id (<c>epoch:sequence</c>).</summary>
     public static long SequenceOf(string id) => long.Parse(id[(id.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
