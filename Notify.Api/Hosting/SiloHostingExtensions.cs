@@ -24,6 +24,7 @@ public static class SiloHostingExtensions
         builder.Services.AddKeyedSingleton(TopicOptions.ClockKey, TimeProvider.System);
         builder.Services.AddSingleton<TopicStoreMetrics>();
         builder.Services.AddSingleton<TopicActivations>();
+        builder.Services.AddSingleton<SiloMembership>();
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.UseOrleans(silo =>

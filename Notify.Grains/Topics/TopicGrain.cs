@@ -26,7 +26,8 @@ namespace Notify.Grains.Topics;
 /// The topic's history lives in its <see cref="ITopicLog"/>; the activation keeps the recent events in memory too and
 /// answers reads from there, so subscribers never wait on the log. An activation holds the log's lease: one that was
 /// cut off (its silo frozen, then declared dead while another activation took over) is refused by the log, drops its
-/// publishes (their callers retry and reach the other) and deactivates.
+/// publishes (their callers retry and reach the other) and deactivates. One started on a silo that the cluster has
+/// declared dead, before that silo has read so, fails to start (<see cref="SiloMembership"/>).
 /// </para>
 /// </remarks>
 [Reentrant]
@@ -42,6 +43,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private readonly ILogger<TopicGrain> _logger;
     private readonly TopicStoreMetrics _metrics;
     private readonly TopicActivations _activations;
+    private readonly SiloMembership _membership;
     private IDisposable? _place; // this activation's place among the silo's topics
     private readonly TopicCopy _copy;
     private readonly PublishQueue _queue = new();
@@ -57,9 +59,11 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         [FromKeyedServices(TopicOptions.ClockKey)] TimeProvider time,
         ILogger<TopicGrain> logger,
         TopicStoreMetrics metrics,
-        TopicActivations activations)
+        TopicActivations activations,
+        SiloMembership membership)
     {
         _activations = activations;
+        _membership = membership;
         _options = options.Value;
         _log = log;
         _time = time;
@@ -85,6 +89,9 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
             var stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
             _sender = new TopicStreamSender(TopicStreamSender.To(stream), _options.StreamSendTimeout, _copy.KeepFrom, _time, Topic, _logger);
             await OpenAsync(renew: false, cancellationToken);
+
+            // Only now, with the lease taken: see SiloMembership for why the order matters.
+            await _membership.ThrowIfDeclaredDeadAsync(Topic, cancellationToken);
         }
         catch
         {

@@ -68,6 +68,7 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
             for (var i = 0; i < topics.Count; i++)
             {
                 var expected = acknowledged[topics[i]];
+                output.WriteLine($"{topics[i]}: expecting {string.Join(", ", expected)}");
                 var received = await subscribers[i].TakeAsync(expected.Count, TimeSpan.FromSeconds(10));
                 Assert.Equal(expected, received.Select(e => e.EventId));
             }

@@ -66,6 +66,7 @@ public sealed class TopicClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<ITopicLog, MemoryTopicLog>();
             siloBuilder.Services.AddSingleton<TopicStoreMetrics>();
             siloBuilder.Services.AddSingleton<TopicActivations>();
+            siloBuilder.Services.AddSingleton<SiloMembership>();
             siloBuilder.Services.Configure<TopicOptions>(options =>
             {
                 options.BufferMaxEvents = BufferMaxEvents;
