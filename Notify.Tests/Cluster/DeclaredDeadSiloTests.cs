@@ -84,6 +84,37 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
         }
     }
 
+    /// <summary>
+    /// The same window, without depending on when a resumed silo's threads run: the test writes the silo's row dead, as
+    /// the cluster does, and publishes to topics it owns at once, while every silo (the silo itself included) still
+    /// holds the view it read before. It starts their grains, as it would with its topics' grains gone elsewhere; each
+    /// must refuse, so that the silo acknowledges none of them. It then reads its row and stops.
+    /// </summary>
+    [Fact]
+    public async Task ASiloWhoseRowSaysDead_AcknowledgesNoPublishToATopicItStarts_BeforeItHasReadSo()
+    {
+        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+        var names = Enumerable.Range(1, NotifyCluster.SiloCount).Select(i => $"silo-{i}").ToArray();
+        var topics = Enumerable.Range(0, TopicsOfTheVictim).Select(_ => Publisher.NewTopicOwnedBy("row-says-dead", names, names[Victim])).ToList();
+        try
+        {
+            await using var membership = await StoredMembershipTable.OpenAsync(cluster.Store.ConnectionString, NotifyCluster.ServiceId, cluster.ClusterId);
+            var victim = await membership.FindAsync(names[Victim], SiloStatus.Active);
+            using var http = cluster.CreateSiloClient(Victim);
+            http.Timeout = TimeSpan.FromSeconds(10);
+
+            await membership.SetStatusAsync(victim.SiloAddress, SiloStatus.Dead);
+            var answers = await Task.WhenAll(topics.Select(topic => PublishOnceAsync(http, topic)));
+
+            Assert.All(answers, Assert.Null);
+            await Eventually.TrueAsync(() => cluster.Silos[Victim].HasExited, "the silo reads its row and stops", StopsWithin);
+        }
+        finally
+        {
+            await RestoreAsync();
+        }
+    }
+
     /// <summary>One attempt: the event's id when it is acknowledged; null for "retry" (503, 502) or no answer.</summary>
     private async Task<string?> PublishOnceAsync(HttpClient http, string topic)
     {

@@ -13,11 +13,16 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     /// <summary>How long a silo or the gateway may take to answer its health check after it is started.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly string _clusterId = $"notify-tests-{Guid.NewGuid():N}";
+    /// <summary>The Orleans service id of the test clusters; each has a cluster id of its own.</summary>
+    public const string ServiceId = "notify-tests";
+
     private readonly List<(ChildProcess Process, SiloPorts Ports)> _silos = [];
     private ChildProcess _gateway = null!;
 
     public GarnetServer Store { get; } = new();
+
+    /// <summary>This cluster's Orleans cluster id.</summary>
+    public string ClusterId { get; } = $"notify-tests-{Guid.NewGuid():N}";
 
     /// <summary>The load balancer's address.</summary>
     public Uri GatewayAddress { get; private set; } = null!;
@@ -168,7 +173,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
     }
 
     private ChildProcess StartSilo(string name, SiloPorts ports) =>
-        ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(name, ports.Http, ports.LoadBalancer, ports.Silo, Store.ConnectionString, _clusterId, "notify-tests"));
+        ChildProcess.StartProgram(name, "Notify.Api", SiloEnvironment.For(name, ports.Http, ports.LoadBalancer, ports.Silo, Store.ConnectionString, ClusterId, ServiceId));
 
     /// <summary>A silo's ports: public HTTP, the load balancer's HTTP/2, Orleans.</summary>
     private sealed record SiloPorts(int Http, int LoadBalancer, int Silo);
