@@ -44,6 +44,8 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
     private readonly TopicStoreMetrics _metrics;
     private readonly TopicActivations _activations;
     private readonly SiloMembership _membership;
+    private readonly IClusterMembershipService _cluster;
+    private HeadConfirmations _confirmations = null!;
     private IDisposable? _place; // this activation's place among the silo's topics
     private readonly TopicCopy _copy;
     private readonly PublishQueue _queue = new();
@@ -60,10 +62,12 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         ILogger<TopicGrain> logger,
         TopicStoreMetrics metrics,
         TopicActivations activations,
-        SiloMembership membership)
+        SiloMembership membership,
+        IClusterMembershipService cluster)
     {
         _activations = activations;
         _membership = membership;
+        _cluster = cluster;
         _options = options.Value;
         _log = log;
         _time = time;
@@ -86,6 +90,7 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
 
         try
         {
+            _confirmations = new HeadConfirmations(_time, _cluster.CurrentSnapshot.Version);
             var stream = this.GetStreamProvider(NotifyProviderNames.Streams).GetStream<TopicEvent>(NotifyStreams.ForTopic(Topic));
             _sender = new TopicStreamSender(TopicStreamSender.To(stream), _options.StreamSendTimeout, _copy.KeepFrom, _time, Topic, _logger);
             await OpenAsync(renew: false, cancellationToken);
@@ -311,9 +316,39 @@ internal sealed partial class TopicGrain : Grain, ITopicGrain
         }
     }
 
-    public Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default)
+    public async Task<EventPosition> GetHeadAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfRefused();
-        return Task.FromResult(_copy.Head);
+
+        // A batch in flight confirms the lease itself; otherwise, for a while after a membership change: see HeadConfirmations.
+        if (!_committing && _confirmations.IsDue(_cluster.CurrentSnapshot.Version))
+        {
+            await ConfirmCopyAsync(cancellationToken);
+        }
+
+        return _copy.Head;
+    }
+
+    /// <summary>
+    /// Reads the log's newest position; when the log holds more than this copy, reads it again under this activation's
+    /// lease, or steps down and fails "retry" when another activation holds the topic (the caller's next try reaches it).
+    /// </summary>
+    private async Task ConfirmCopyAsync(CancellationToken cancellationToken)
+    {
+        EventPosition? last;
+        try
+        {
+            last = await _log.GetLastAsync(Topic, cancellationToken);
+        }
+        catch (TopicLogUnavailableException)
+        {
+            return; // a store outage shows in the publishes; a head check answers from the copy meanwhile
+        }
+
+        if (last is { } position && _copy.IsBehind(position))
+        {
+            LogReloading(Topic, _copy.Head);
+            await CatchUpBeforeReadAsync(cancellationToken);
+        }
     }
 }

@@ -40,6 +40,10 @@ public sealed class StoredMembershipTable : IAsyncDisposable
         return Assert.Single(table.Members, row => row.Item1.SiloName == siloName && row.Item1.Status == status).Item1;
     }
 
+    /// <summary>The status <paramref name="silo"/>'s row has now; null when it has none.</summary>
+    public async Task<SiloStatus?> StatusOfAsync(SiloAddress silo) =>
+        (await Table.ReadAllAsync(CancellationToken.None)).TryGet(silo)?.Item1.Status;
+
     /// <summary>Adds <paramref name="entry"/>'s row, as a joining silo does: conditional on the table's version.</summary>
     public async Task InsertAsync(MembershipEntry entry)
     {
