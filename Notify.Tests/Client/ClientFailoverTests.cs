@@ -70,8 +70,7 @@ public sealed class ClientFailoverTests(NotifyCluster cluster, ITestOutputHelper
             await subscriber.DisposeAsync();
             if (victim >= 0)
             {
-                await cluster.RestartSiloAsync(victim);
-                await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+                await cluster.RestoreSiloAsync(victim);
             }
         }
     }

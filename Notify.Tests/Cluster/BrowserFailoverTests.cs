@@ -135,8 +135,7 @@ public sealed class BrowserFailoverTests(NotifyCluster cluster, ITestOutputHelpe
         await page.CloseAsync();
         if (victim >= 0)
         {
-            await cluster.RestartSiloAsync(victim);
-            await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+            await cluster.RestoreSiloAsync(victim);
         }
     }
 

@@ -24,9 +24,8 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
     [Fact]
     public async Task ASiloResumedAfterBeingDeclaredDead_AcknowledgesNothingThatTheLiveSilosDoNotDeliver()
     {
-        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-        var names = Enumerable.Range(1, NotifyCluster.SiloCount).Select(i => $"silo-{i}").ToArray();
-        var topics = Enumerable.Range(0, TopicsOfTheVictim).Select(_ => Publisher.NewTopicOwnedBy("declared-dead", names, names[Victim])).ToList();
+        await cluster.WaitUntilTheGatewayRoutesToAllAsync();
+        var topics = NewTopicsOfTheVictim("declared-dead");
         var acknowledged = topics.ToDictionary(topic => topic, _ => new List<string>());
         var subscribers = new List<SseTestClient>();
         try
@@ -80,7 +79,7 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
                 await subscriber.DisposeAsync();
             }
 
-            await RestoreAsync();
+            await cluster.RestoreSiloAsync(Victim); // kills it first, paused or running
         }
     }
 
@@ -93,13 +92,12 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
     [Fact]
     public async Task ASiloWhoseRowSaysDead_AcknowledgesNoPublishToATopicItStarts_BeforeItHasReadSo()
     {
-        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-        var names = Enumerable.Range(1, NotifyCluster.SiloCount).Select(i => $"silo-{i}").ToArray();
-        var topics = Enumerable.Range(0, TopicsOfTheVictim).Select(_ => Publisher.NewTopicOwnedBy("row-says-dead", names, names[Victim])).ToList();
+        await cluster.WaitUntilTheGatewayRoutesToAllAsync();
+        var topics = NewTopicsOfTheVictim("row-says-dead");
         try
         {
             await using var membership = await StoredMembershipTable.OpenAsync(cluster.Store.ConnectionString, NotifyCluster.ServiceId, cluster.ClusterId);
-            var victim = await membership.FindAsync(names[Victim], SiloStatus.Active);
+            var victim = await membership.FindAsync(NotifyCluster.SiloNames[Victim], SiloStatus.Active);
             using var http = cluster.CreateSiloClient(Victim);
             http.Timeout = TimeSpan.FromSeconds(10);
 
@@ -111,7 +109,7 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
         }
         finally
         {
-            await RestoreAsync();
+            await cluster.RestoreSiloAsync(Victim); // kills it first, paused or running
         }
     }
 
@@ -139,11 +137,7 @@ public sealed class DeclaredDeadSiloTests(NotifyCluster cluster, ITestOutputHelp
         }
     }
 
-    /// <summary>Starts the victim again; after a failure it may still be paused or running, and is killed first.</summary>
-    private async Task RestoreAsync()
-    {
-        await cluster.Silos[Victim].KillAsync();
-        await cluster.RestartSiloAsync(Victim);
-        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-    }
+    /// <summary>New topics whose grains start on the victim while it is a member.</summary>
+    private static List<string> NewTopicsOfTheVictim(string prefix) =>
+        [.. Enumerable.Range(0, TopicsOfTheVictim).Select(_ => Publisher.NewTopicOwnedBy(prefix, NotifyCluster.SiloNames, NotifyCluster.SiloNames[Victim]))];
 }

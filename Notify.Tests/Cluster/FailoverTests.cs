@@ -67,12 +67,6 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         }
     }
 
-    private async Task RestoreAsync(int silo)
-    {
-        await cluster.RestartSiloAsync(silo);
-        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-    }
-
     [Fact]
     public async Task SiloKilled_SubscribersResumeElsewhere_WithEveryAcknowledgedEventExactlyOnce_AndTheGatewayDropsIt()
     {
@@ -100,7 +94,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         {
             if (victim >= 0)
             {
-                await RestoreAsync(victim);
+                await cluster.RestoreSiloAsync(victim);
             }
         }
     }
@@ -129,7 +123,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         {
             if (victim >= 0)
             {
-                await RestoreAsync(victim);
+                await cluster.RestoreSiloAsync(victim);
             }
         }
     }
@@ -170,7 +164,7 @@ public sealed class FailoverTests(NotifyCluster cluster, ITestOutputHelper outpu
         {
             if (victim >= 0)
             {
-                await RestoreAsync(victim);
+                await cluster.RestoreSiloAsync(victim);
             }
         }
     }

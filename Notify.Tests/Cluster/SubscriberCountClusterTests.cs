@@ -60,8 +60,7 @@ public sealed class SubscriberCountClusterTests(NotifyCluster cluster, ITestOutp
 
             if (victim >= 0)
             {
-                await cluster.RestartSiloAsync(victim);
-                await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
+                await cluster.RestoreSiloAsync(victim);
             }
         }
     }

@@ -17,8 +17,8 @@ public sealed class TopicOwnerRoutingTests(NotifyCluster cluster, ITestOutputHel
     [Fact]
     public async Task ATopicsGrainStartsOnItsOwner_AndTheGatewayTakesEachOfItsPublishesThere()
     {
-        await cluster.WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, NotifyCluster.SiloCount)]);
-        var names = Enumerable.Range(1, NotifyCluster.SiloCount).Select(i => $"silo-{i}").ToArray();
+        await cluster.WaitUntilTheGatewayRoutesToAllAsync();
+        var names = NotifyCluster.SiloNames;
         var owned = OwnedTopics(names);
         var before = await PublishedPerSiloAsync();
 
@@ -32,7 +32,7 @@ public sealed class TopicOwnerRoutingTests(NotifyCluster cluster, ITestOutputHel
         }
 
         var hosted = await cluster.HostedTopicsAsync(owned.SelectMany(topics => topics));
-        for (var silo = 0; silo < names.Length; silo++)
+        for (var silo = 0; silo < names.Count; silo++)
         {
             output.WriteLine($"{names[silo]} owns {string.Join(", ", owned[silo])}; hosts {string.Join(", ", hosted[silo])}");
             Assert.Equal(owned[silo].Order(), hosted[silo].Order());
@@ -54,7 +54,7 @@ public sealed class TopicOwnerRoutingTests(NotifyCluster cluster, ITestOutputHel
     }
 
     /// <summary>New topics, <see cref="TopicsPerSilo"/> owned by each silo.</summary>
-    private static List<string>[] OwnedTopics(string[] names) =>
+    private static List<string>[] OwnedTopics(IReadOnlyList<string> names) =>
         [.. names.Select(owner => Enumerable.Range(0, TopicsPerSilo).Select(_ => Publisher.NewTopicOwnedBy("owned", names, owner)).ToList())];
 
     private async Task<double[]> PublishedPerSiloAsync()

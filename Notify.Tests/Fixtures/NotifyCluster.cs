@@ -10,6 +10,9 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
 {
     public const int SiloCount = 3;
 
+    /// <summary>The silos' names (<c>Orleans:Name</c>, the gateway's destination ids), by index: topics are owned by name.</summary>
+    public static IReadOnlyList<string> SiloNames { get; } = [.. Enumerable.Range(1, SiloCount).Select(i => $"silo-{i}")];
+
     /// <summary>How long a silo or the gateway may take to answer its health check after it is started.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -42,7 +45,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         for (var i = 0; i < SiloCount; i++)
         {
             var ports = new SiloPorts(FreePort.Next(), FreePort.Next(), FreePort.Next());
-            _silos.Add((StartSilo($"silo-{i + 1}", ports), ports));
+            _silos.Add((StartSilo(SiloNames[i], ports), ports));
         }
 
         for (var i = 0; i < SiloCount; i++)
@@ -54,7 +57,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         _gateway = ChildProcess.StartProgram("gateway", "Notify.Gateway", GatewayEnvironment(gatewayPort));
         GatewayAddress = new Uri($"http://127.0.0.1:{gatewayPort}/");
         await _gateway.WaitUntilHealthyAsync(new Uri(GatewayAddress, "health"), StartTimeout);
-        await WaitUntilTheGatewayRoutesToAsync(Enumerable.Range(0, SiloCount).ToList());
+        await WaitUntilTheGatewayRoutesToAllAsync();
     }
 
     /// <summary>The environment of a gateway in front of this cluster's silos, listening on <paramref name="port"/>.</summary>
@@ -68,7 +71,7 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         for (var i = 0; i < SiloCount; i++)
         {
             // The silo's load-balancer endpoint: HTTP/2 without TLS.
-            environment[$"ReverseProxy__Clusters__silos__Destinations__silo-{i + 1}__Address"] = $"http://127.0.0.1:{_silos[i].Ports.LoadBalancer}/";
+            environment[$"ReverseProxy__Clusters__silos__Destinations__{SiloNames[i]}__Address"] = $"http://127.0.0.1:{_silos[i].Ports.LoadBalancer}/";
         }
 
         return environment;
@@ -83,6 +86,16 @@ public sealed class NotifyCluster : IAsyncLifetime, IAsyncDisposable
         _silos[index] = (silo, ports);
         await silo.WaitUntilHealthyAsync(new Uri(SiloAddress(index), "health"), StartTimeout);
     }
+
+    /// <summary>Restarts a silo (killing it first if it still runs) and waits until the gateway routes to every silo again.</summary>
+    public async Task RestoreSiloAsync(int index)
+    {
+        await RestartSiloAsync(index);
+        await WaitUntilTheGatewayRoutesToAllAsync();
+    }
+
+    /// <summary>Waits until requests through the gateway reach every silo.</summary>
+    public Task WaitUntilTheGatewayRoutesToAllAsync() => WaitUntilTheGatewayRoutesToAsync([.. Enumerable.Range(0, SiloCount)]);
 
     /// <summary>
     /// Waits until requests through the gateway reach exactly the given silos. Open streams through the gateway
